@@ -1,0 +1,63 @@
+# Heltid — two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+export HELTID_VAR_DIR ?= $(CURDIR)/var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-fast lint format bench messages clean system-packages
+
+$(VENV)/.installed: pyproject.toml package.json
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed system-packages
+	@$(BIN)/python -m heltid.i18n_compile >/dev/null
+
+# Chromium for the browser tests: installed from Debian when missing and we may (root).
+system-packages:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests."; fi; \
+	fi
+
+run: install
+	@mkdir -p $(HELTID_VAR_DIR)
+	$(BIN)/heltid migrate --noinput -v0
+	$(BIN)/heltid demo --seed 1 --if-empty
+	$(BIN)/heltid demo_logins
+	@echo "Heltid serves http://$(HOST):$(PORT)/ — stop with Ctrl-C."
+	$(BIN)/gunicorn heltid.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+test: install
+	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadgroup
+
+test-fast: install
+	$(BIN)/pytest -p no:cacheprovider -n 2 -m "not browser and not slow"
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/heltid makemigrations --check --dry-run -v0
+
+format: install
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+messages: install
+	cd src/heltid && ../../$(BIN)/heltid makemessages -l sv --no-obsolete --add-location file
+	$(BIN)/python scripts/apply_translations.py
+	$(BIN)/python -m heltid.i18n_compile
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

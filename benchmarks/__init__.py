@@ -1,0 +1,3 @@
+"""Benchmarks with budgets.
+
+`make bench` runs them and prints each budget beside the measured figure."""

@@ -1,0 +1,101 @@
+"""The benchmarks and their budgets (from the issues that set them)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    budget: float
+    measured: float
+    unit: str
+
+    @property
+    def ok(self) -> bool:
+        return self.measured <= self.budget
+
+    @property
+    def budget_text(self) -> str:
+        return f"{self.budget:g} {self.unit}"
+
+    @property
+    def measured_text(self) -> str:
+        return (
+            f"{self.measured:.2f} {self.unit}"
+            if self.unit == "s"
+            else f"{self.measured:g} {self.unit}"
+        )
+
+
+def run_all(workdir: Path) -> list[Result]:
+    results = [bench_import_100k(workdir)]
+    results += bench_pages_on_a_large_registry()
+    return results
+
+
+def _units() -> tuple[str, ...]:
+    from heltid.accounts.models import Unit, UnitKind
+
+    for code in ("ekb-nord", "ekb-syd"):
+        Unit.objects.get_or_create(code=code, defaults={"name": code, "kind": UnitKind.BENEFIT})
+    return ("ekb-nord", "ekb-syd")
+
+
+def bench_import_100k(workdir: Path) -> Result:
+    """Issue 2: a 100,000-row file imports in under 60 s on SQLite."""
+    from heltid.demo.recipient_files import recipient_rows, synthetic_personnummer, to_csv
+    from heltid.registry.imports import import_recipients
+
+    numbers = list(synthetic_personnummer(100_000))
+    data = to_csv(recipient_rows(numbers, seed=1, units=_units(), on=date(2026, 11, 23)))
+    path = workdir / "recipients-100k.csv"
+    path.write_bytes(data)
+    started = time.perf_counter()
+    report = import_recipients(
+        data=path.read_bytes(), filename=path.name, acting_user=None, today=date(2026, 11, 23)
+    )
+    elapsed = time.perf_counter() - started
+    if not report.imported or report.created != 100_000:
+        raise SystemExit(f"the benchmark import failed: {report.as_json()['errors'][:3]}")
+    return Result("import 100,000 recipients (SQLite)", 60.0, elapsed, "s")
+
+
+def bench_pages_on_a_large_registry() -> list[Result]:
+    """The person page and the search page stay fast and flat on a 100,000-person registry."""
+    from heltid.accounts.models import Role, Unit, User
+    from heltid.registry.models import Person
+
+    officer = User.objects.create_user(
+        "bench", role=Role.BENEFIT_OFFICER, unit=Unit.objects.get(code="ekb-nord")
+    )
+    client = Client()
+    client.force_login(officer)
+    ids = list(Person.objects.filter(unit__code="ekb-nord").values_list("pk", flat=True)[:200:10])
+    client.get(f"/personer/{ids[0]}/")
+    timings, queries = [], []
+    for pk in ids:
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            assert client.get(f"/personer/{pk}/").status_code == 200
+            timings.append(time.perf_counter() - started)
+        queries.append(len(ctx))
+    search = []
+    for name in ("Andersson", "Hassan", "Lindberg", "198901"):
+        started = time.perf_counter()
+        assert client.get("/personer/", {"q": name}).status_code == 200
+        search.append(time.perf_counter() - started)
+    return [
+        Result("person page, median (100k registry)", 0.3, statistics.median(timings), "s"),
+        Result("person page, queries (max)", 20, max(queries), "queries"),
+        Result("person search, median (100k registry)", 0.5, statistics.median(search), "s"),
+    ]

@@ -1,0 +1,1 @@
+"""Heltid: full-time activation and the national activity requirement."""

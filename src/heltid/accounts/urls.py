@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from heltid.accounts import views
+
+urlpatterns = [
+    path("logga-in/", views.LoginView.as_view(), name="login"),
+    path("logga-ut/", views.LogoutView.as_view(), name="logout"),
+    path("sprak/", views.set_language, name="set_language"),
+]

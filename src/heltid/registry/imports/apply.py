@@ -1,0 +1,372 @@
+"""Validate a whole recipient file, then write it in one transaction (or, dry run, roll back)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from heltid.accounts.models import Unit
+from heltid.accounts.permissions import may_import_into_unit
+from heltid.audit.models import Action
+from heltid.audit.services import Entry, log_entries
+from heltid.bulk import insert_rows
+from heltid.registry.imports.reader import FileError, Table, read_table
+from heltid.registry.imports.rows import COLUMNS, ParsedRow, RowError, parse_row
+from heltid.registry.models import Child, Household, IdKind, Person, ReasonCode, SupportPeriod
+from heltid.rules.dates import add_months
+
+CHUNK = 5000
+
+# fields an import owns on Person; everything else (address, case manager, ...) is Heltid's own
+PERSON_FIELDS = (
+    "id_kind",
+    "birth_date",
+    "sex",
+    "first_name",
+    "last_name",
+    "household_id",
+    "part_time_hours",
+    "reason_code_id",
+    "af_programme",
+    "af_programme_since",
+    "protected_identity",
+    "unit_id",
+)
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def imported(self) -> bool:
+        return not self.file_error and not self.errors and not self.dry_run
+
+    @property
+    def valid(self) -> bool:
+        return not self.file_error and not self.errors
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.filename,
+            "dry_run": self.dry_run,
+            "imported": self.imported,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "file_error": self.file_error or None,
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
+            ],
+        }
+
+
+class _DryRun(Exception):
+    pass
+
+
+def import_recipients(
+    *,
+    data: bytes,
+    filename: str,
+    acting_user: Any,
+    dry_run: bool = False,
+    page: str = "",
+    today: date | None = None,
+) -> ImportReport:
+    """Import recipients. Nothing is written unless every row is valid."""
+    today = today or timezone.localdate()
+    report = ImportReport(filename=filename, dry_run=dry_run)
+    try:
+        table = read_table(data, filename)
+    except FileError as exc:
+        report.file_error = str(exc)
+        return report
+    missing = [c for c in COLUMNS if c not in table.headers]
+    if missing:
+        report.file_error = "Kolumner saknas: " + ", ".join(missing) + "."
+        return report
+    report.rows = len(table.rows)
+    if not table.rows:
+        report.file_error = "Filen innehåller inga rader med mottagare."
+        return report
+    parsed = _parse_all(table, today=today, report=report)
+    lookups = _Lookups.load()
+    _check_cross_rows(parsed, lookups, acting_user, report)
+    if report.errors:
+        report.errors.sort(key=lambda e: (e.row, e.column))
+        return report
+    try:
+        with transaction.atomic():
+            _write(parsed, lookups, report, acting_user=acting_user, page=page, filename=filename)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def _parse_all(table: Table, *, today: date, report: ImportReport) -> list[ParsedRow]:
+    parsed: list[ParsedRow] = []
+    for number, values in table.rows:
+        result = parse_row(number, values, today=today)
+        if isinstance(result, ParsedRow):
+            parsed.append(result)
+        else:
+            report.errors.extend(result)
+    return parsed
+
+
+@dataclass
+class _Lookups:
+    reasons: dict[str, int]
+    units: dict[str, int]
+
+    @classmethod
+    def load(cls) -> _Lookups:
+        reasons = {
+            label.lower(): pk
+            for pk, label in ReasonCode.objects.filter(active=True).values_list("pk", "label")
+        }
+        units: dict[str, int] = {}
+        for pk, code, name in Unit.objects.values_list("pk", "code", "name"):
+            units[code.lower()] = pk
+            units.setdefault(name.lower(), pk)
+        return cls(reasons=reasons, units=units)
+
+
+def _check_cross_rows(
+    parsed: Sequence[ParsedRow], lookups: _Lookups, user: Any, report: ImportReport
+) -> None:
+    seen: dict[str, int] = {}
+    households: dict[str, ParsedRow] = {}
+    allowed_units: dict[int, bool] = {}
+    for row in parsed:
+        if row.personnummer in seen:
+            report.errors.append(
+                RowError(
+                    row.row,
+                    "personnummer",
+                    f"Personnumret finns redan på rad {seen[row.personnummer]}.",
+                )
+            )
+        seen.setdefault(row.personnummer, row.row)
+        if row.reason_code not in lookups.reasons:
+            report.errors.append(
+                RowError(
+                    row.row,
+                    "forsorjningshinder",
+                    "Okänt försörjningshinder. Se listan över orsakskoder.",
+                )
+            )
+        unit_id = lookups.units.get(row.unit)
+        if unit_id is None:
+            report.errors.append(RowError(row.row, "enhet", "Okänd enhet."))
+        elif user is not None:
+            if unit_id not in allowed_units:
+                allowed_units[unit_id] = may_import_into_unit(user, unit_id)
+            if not allowed_units[unit_id]:
+                report.errors.append(
+                    RowError(row.row, "enhet", "Du får inte importera till den här enheten.")
+                )
+        first = households.setdefault(row.household, row)
+        if first is not row:
+            if first.cohabiting != row.cohabiting:
+                report.errors.append(
+                    RowError(row.row, "sambo", f"Skiljer sig från rad {first.row} i samma hushåll.")
+                )
+            if first.children != row.children:
+                report.errors.append(
+                    RowError(
+                        row.row, "barn_fodda", f"Skiljer sig från rad {first.row} i samma hushåll."
+                    )
+                )
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _write(
+    parsed: Sequence[ParsedRow],
+    lookups: _Lookups,
+    report: ImportReport,
+    *,
+    acting_user: Any,
+    page: str,
+    filename: str,
+) -> None:
+    household_ids = _write_households(parsed)
+    existing: dict[str, Person] = {}
+    numbers = [r.personnummer for r in parsed]
+    for chunk in _chunks(numbers):
+        for person in Person.objects.filter(personnummer__in=chunk):
+            existing[person.personnummer] = person
+    to_create: list[Person] = []
+    to_update: list[Person] = []
+    changes: dict[str, list[str]] = {}
+    for row in parsed:
+        values = {
+            "id_kind": IdKind.SAMORDNINGSNUMMER
+            if row.is_coordination_number
+            else IdKind.PERSONNUMMER,
+            "birth_date": row.birth_date,
+            "sex": row.sex,
+            "first_name": row.first_name,
+            "last_name": row.last_name,
+            "household_id": household_ids[row.household],
+            "part_time_hours": row.part_time_hours,
+            "reason_code_id": lookups.reasons[row.reason_code],
+            "af_programme": row.af_programme,
+            "af_programme_since": row.af_programme_since,
+            "protected_identity": row.protected_identity,
+            "unit_id": lookups.units[row.unit],
+        }
+        found = existing.get(row.personnummer)
+        if found is None:
+            to_create.append(Person(personnummer=row.personnummer, **values))
+            continue
+        changed = [name for name, value in values.items() if getattr(found, name) != value]
+        if changed:
+            for name in changed:
+                setattr(found, name, values[name])
+            to_update.append(found)
+            changes[row.personnummer] = changed
+    insert_rows(Person, to_create)
+    if to_update:
+        now = timezone.now()
+        for person in to_update:
+            person.updated_at = now
+        Person.objects.bulk_update(to_update, [*PERSON_FIELDS, "updated_at"], batch_size=1000)
+    report.created = len(to_create)
+    report.updated = len(to_update)
+    ids = {number: p.pk for number, p in existing.items()}
+    created_numbers = [p.personnummer for p in to_create]
+    for chunk in _chunks(created_numbers):
+        ids.update(Person.objects.filter(personnummer__in=chunk).values_list("personnummer", "pk"))
+    period_changes = _write_support_periods(parsed, ids)
+    report.unchanged = len(parsed) - report.created - report.updated
+    entries = [
+        Entry(Action.CREATE, ids[number], {"source": "import"}) for number in created_numbers
+    ]
+    entries += [
+        Entry(Action.CHANGE, existing[number].pk, {"source": "import", "fields": fields})
+        for number, fields in changes.items()
+    ]
+    entries += [
+        Entry(Action.CHANGE, pk, {"source": "import", "fields": ["support_period"]})
+        for pk in period_changes
+    ]
+    entries.append(
+        Entry(
+            Action.IMPORT,
+            None,
+            {
+                "file": filename[:200],
+                "rows": len(parsed),
+                "created": report.created,
+                "updated": report.updated,
+            },
+        )
+    )
+    log_entries(
+        user=acting_user, entries=entries, page=page, actor=None if acting_user else "import"
+    )
+
+
+def _write_households(parsed: Sequence[ParsedRow]) -> dict[str, int]:
+    wanted: dict[str, ParsedRow] = {}
+    for row in parsed:
+        wanted.setdefault(row.household, row)
+    refs = list(wanted)
+    existing: dict[str, Household] = {}
+    for chunk in _chunks(refs):
+        for household in Household.objects.filter(reference__in=chunk):
+            existing[household.reference] = household
+    new = [
+        Household(reference=ref, cohabiting=wanted[ref].cohabiting)
+        for ref in refs
+        if ref not in existing
+    ]
+    insert_rows(Household, new)
+    changed = [h for h in existing.values() if h.cohabiting != wanted[h.reference].cohabiting]
+    for household in changed:
+        household.cohabiting = wanted[household.reference].cohabiting
+    Household.objects.bulk_update(changed, ["cohabiting"], batch_size=1000)
+    ids = {ref: h.pk for ref, h in existing.items()}
+    new_refs = [h.reference for h in new]
+    for chunk in _chunks(new_refs):
+        ids.update(Household.objects.filter(reference__in=chunk).values_list("reference", "pk"))
+
+    current: dict[int, list[date]] = {}
+    existing_ids = [h.pk for h in existing.values()]
+    for start in range(0, len(existing_ids), CHUNK):
+        for household_id, birth in Child.objects.filter(
+            household_id__in=existing_ids[start : start + CHUNK]
+        ).values_list("household_id", "birth_date"):
+            current.setdefault(household_id, []).append(birth)
+    replace = [
+        ref for ref in refs if tuple(sorted(current.get(ids[ref], []))) != wanted[ref].children
+    ]
+    stale = [ids[ref] for ref in replace if ids[ref] in current]
+    for start in range(0, len(stale), CHUNK):
+        Child.objects.filter(household_id__in=stale[start : start + CHUNK]).delete()
+    insert_rows(
+        Child,
+        [
+            Child(household_id=ids[ref], birth_date=b)
+            for ref in replace
+            for b in wanted[ref].children
+        ],
+    )
+    return ids
+
+
+def _write_support_periods(parsed: Sequence[ParsedRow], ids: dict[str, int]) -> list[int]:
+    """Make each person's ongoing period start at ``bistand_sedan``; returns persons changed."""
+    person_ids = [ids[r.personnummer] for r in parsed]
+    ongoing: dict[int, SupportPeriod] = {}
+    for start in range(0, len(person_ids), CHUNK):
+        for period in SupportPeriod.objects.filter(
+            person_id__in=person_ids[start : start + CHUNK], last_month__isnull=True
+        ):
+            ongoing[period.person_id] = period
+    to_create: list[SupportPeriod] = []
+    corrected: list[SupportPeriod] = []
+    closed: list[SupportPeriod] = []
+    changed: list[int] = []
+    for row in parsed:
+        pk = ids[row.personnummer]
+        current = ongoing.get(pk)
+        if current is None:
+            to_create.append(SupportPeriod(person_id=pk, first_month=row.support_since))
+            continue
+        if current.first_month == row.support_since:
+            continue
+        changed.append(pk)
+        if row.support_since < current.first_month:
+            current.first_month = row.support_since  # a correction of the start
+            corrected.append(current)
+        else:
+            # a new unbroken current: the old one ended at least a month before it began
+            current.last_month = max(current.first_month, add_months(row.support_since, -2))
+            closed.append(current)
+            to_create.append(SupportPeriod(person_id=pk, first_month=row.support_since))
+    SupportPeriod.objects.bulk_update(corrected, ["first_month"], batch_size=1000)
+    SupportPeriod.objects.bulk_update(closed, ["last_month"], batch_size=1000)
+    insert_rows(SupportPeriod, to_create)
+    return changed

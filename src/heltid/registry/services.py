@@ -1,0 +1,149 @@
+"""Every write to the registry: keyword-only, one transaction, logged in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from heltid.accounts.models import Unit
+from heltid.audit.models import Action
+from heltid.audit.services import log_access
+from heltid.registry.identity import Identity
+from heltid.registry.models import (
+    Child,
+    Exemption,
+    Household,
+    IdKind,
+    Person,
+    ReasonCode,
+    SupportPeriod,
+)
+
+
+@transaction.atomic
+def person_register(
+    *,
+    identity: Identity,
+    first_name: str,
+    last_name: str,
+    unit: Unit,
+    household_reference: str,
+    cohabiting: bool,
+    children: list[date],
+    support_since: date,
+    reason_code: ReasonCode | None,
+    af_programme: str,
+    af_programme_since: date | None,
+    part_time_hours: Decimal,
+    protected_identity: bool,
+    street_address: str = "",
+    postal_code: str = "",
+    city: str = "",
+    acting_user: Any,
+    page: str = "",
+) -> Person:
+    """Register a recipient by hand (the benefit system's import does the same in bulk)."""
+    household, created = Household.objects.get_or_create(
+        reference=household_reference, defaults={"cohabiting": cohabiting}
+    )
+    if created:
+        Child.objects.bulk_create([Child(household=household, birth_date=b) for b in children])
+    person = Person.objects.create(
+        personnummer=identity.number,
+        id_kind=IdKind.SAMORDNINGSNUMMER
+        if identity.is_coordination_number
+        else IdKind.PERSONNUMMER,
+        birth_date=identity.birth_date,
+        sex=identity.sex,
+        first_name=first_name,
+        last_name=last_name,
+        street_address=street_address,
+        postal_code=postal_code,
+        city=city,
+        protected_identity=protected_identity,
+        household=household,
+        part_time_hours=part_time_hours,
+        reason_code=reason_code,
+        af_programme=af_programme,
+        af_programme_since=af_programme_since,
+        unit=unit,
+    )
+    SupportPeriod.objects.create(person=person, first_month=support_since.replace(day=1))
+    log_access(user=acting_user, action=Action.CREATE, person_id=person.pk, page=page)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, person: Person, changes: dict[str, Any], acting_user: Any, page: str = ""
+) -> Person:
+    """Change fields Heltid owns on a person; logs the names of the changed fields."""
+    changed = [name for name, value in changes.items() if getattr(person, name) != value]
+    if not changed:
+        return person
+    for name in changed:
+        setattr(person, name, changes[name])
+    person.full_clean(exclude=["household", "unit", "reason_code", "case_manager"])
+    person.save(update_fields=[*changed, "updated_at"])
+    log_access(
+        user=acting_user,
+        action=Action.CHANGE,
+        person_id=person.pk,
+        page=page,
+        detail={"fields": changed},
+    )
+    return person
+
+
+@transaction.atomic
+def exemption_decide(
+    *,
+    person: Person,
+    group: str,
+    decided_on: date,
+    review_on: date,
+    note: str,
+    acting_user: Any,
+    page: str = "",
+) -> Exemption:
+    """Decide an exemption; an earlier active one ends the same day (exemptions are reviewable)."""
+    for active in Exemption.objects.select_for_update().filter(
+        person=person, ended_on__isnull=True
+    ):
+        active.ended_on = decided_on
+        active.save(update_fields=["ended_on"])
+    exemption = Exemption.objects.create(
+        person=person,
+        group=group,
+        decided_on=decided_on,
+        review_on=review_on,
+        note=note,
+        decided_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    log_access(
+        user=acting_user,
+        action=Action.CHANGE,
+        person_id=person.pk,
+        page=page,
+        detail={"exemption": group, "review_on": review_on.isoformat()},
+    )
+    return exemption
+
+
+@transaction.atomic
+def exemption_end(
+    *, exemption: Exemption, ended_on: date, acting_user: Any, page: str = ""
+) -> Exemption:
+    exemption.ended_on = ended_on
+    exemption.save(update_fields=["ended_on"])
+    log_access(
+        user=acting_user,
+        action=Action.CHANGE,
+        person_id=exemption.person_id,
+        page=page,
+        detail={"exemption_ended": exemption.group},
+    )
+    return exemption

@@ -1,0 +1,207 @@
+"""Registry pages: search, person, register, weekly hours, exemptions, import.
+
+Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from heltid.accounts.models import Unit, User
+from heltid.accounts.permissions import Perm, may_edit_person, may_see_protected_identity, requires
+from heltid.audit.models import Action
+from heltid.audit.services import log_access
+from heltid.registry import services
+from heltid.registry.facts import coverage_facts
+from heltid.registry.forms import (
+    ExemptionForm,
+    ImportForm,
+    PersonRegisterForm,
+    SearchForm,
+    WeeklyHoursForm,
+)
+from heltid.registry.household import household_riksnorm
+from heltid.registry.imports import import_recipients
+from heltid.registry.selectors import person_detail, person_search
+from heltid.rules import explain
+
+PAGE_SIZE = 25
+
+
+@requires(Perm.PERSON_SEARCH)
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    page = None
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+    if query:
+        results = person_search(user=request.user, query=query).order_by(
+            "last_name", "first_name", "pk"
+        )
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("sida"))
+        rows = [
+            {"person": p, "visible": may_see_protected_identity(request.user, p)}  # type: ignore[arg-type]
+            for p in page.object_list
+        ]
+        log_access(
+            user=request.user,
+            action=Action.SEARCH,
+            page=request.path,
+            detail={"query": query[:100], "shown": [p.pk for p in page.object_list]},
+        )
+    else:
+        rows = []
+    return render(
+        request,
+        "registry/person_list.html",
+        {"form": form, "page": page, "rows": rows, "query": query},
+    )
+
+
+@requires(Perm.PERSON_VIEW)
+def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_detail(user=request.user, person_id=person_id)
+    today = timezone.localdate()
+    explanation = explain(coverage_facts(person, on=today), on=today, policy=settings.HELTID_POLICY)
+    log_access(user=request.user, action=Action.VIEW, person_id=person.pk, page=request.path)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "visible": may_see_protected_identity(request.user, person),  # type: ignore[arg-type]
+            "explanation": explanation,
+            "riksnorm": household_riksnorm(person, on=today),
+            "may_edit": may_edit_person(request.user, person),  # type: ignore[arg-type]
+            "today": today,
+        },
+    )
+
+
+@requires(Perm.PERSON_EDIT)
+def person_register(request: HttpRequest) -> HttpResponse:
+    units = Unit.objects.filter(pk__in=[cast(User, request.user).unit_id])
+    form = PersonRegisterForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assert form.identity is not None
+        person = services.person_register(
+            identity=form.identity,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            street_address=data["street_address"],
+            postal_code=data["postal_code"],
+            city=data["city"],
+            unit=data["unit"],
+            household_reference=data["household_reference"],
+            cohabiting=data["cohabiting"],
+            children=data["children"],
+            support_since=data["support_since"],
+            reason_code=data["reason_code"],
+            af_programme=data["af_programme"],
+            af_programme_since=data["af_programme_since"],
+            part_time_hours=data["part_time_hours"],
+            protected_identity=data["protected_identity"],
+            acting_user=request.user,
+            page=request.path,
+        )
+        messages.success(request, _("The person was registered."))
+        return redirect("person_detail", person_id=person.pk)
+    return render(request, "registry/person_form.html", {"form": form})
+
+
+def _editable(request: HttpRequest, person_id: int):  # type: ignore[no-untyped-def]
+    person = person_detail(user=request.user, person_id=person_id)
+    if not may_edit_person(request.user, person):  # type: ignore[arg-type]
+        raise PermissionDenied
+    return person
+
+
+@requires(Perm.PERSON_EDIT)
+def weekly_hours_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _editable(request, person_id)
+    initial = {
+        "individual_weekly_hours": person.individual_weekly_hours,
+        "individual_hours_reason": person.individual_hours_reason,
+    }
+    form = WeeklyHoursForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        hours = form.cleaned_data["individual_weekly_hours"]
+        services.person_update(
+            person=person,
+            changes={
+                "individual_weekly_hours": hours,
+                "individual_hours_reason": form.cleaned_data["individual_hours_reason"].strip()
+                if hours is not None
+                else "",
+            },
+            acting_user=request.user,
+            page=request.path,
+        )
+        messages.success(request, _("The weekly hours were saved."))
+        return redirect("person_detail", person_id=person.pk)
+    return render(request, "registry/weekly_hours_form.html", {"form": form, "person": person})
+
+
+@requires(Perm.EXEMPTION_DECIDE)
+def exemption_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _editable(request, person_id)
+    form = ExemptionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.exemption_decide(
+            person=person,
+            group=form.cleaned_data["group"],
+            decided_on=form.cleaned_data["decided_on"],
+            review_on=form.cleaned_data["review_on"],
+            note=form.cleaned_data["note"],
+            acting_user=request.user,
+            page=request.path,
+        )
+        messages.success(request, _("The exemption was saved."))
+        return redirect("person_detail", person_id=person.pk)
+    return render(request, "registry/exemption_form.html", {"form": form, "person": person})
+
+
+@requires(Perm.EXEMPTION_DECIDE)
+def exemption_end(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _editable(request, person_id)
+    if request.method != "POST":
+        return redirect("person_detail", person_id=person.pk)
+    active = next((e for e in person.exemptions.all() if e.ended_on is None), None)
+    if active is not None:
+        services.exemption_end(
+            exemption=active,
+            ended_on=timezone.localdate(),
+            acting_user=request.user,
+            page=request.path,
+        )
+        messages.success(request, _("The exemption was ended."))
+    return redirect("person_detail", person_id=person.pk)
+
+
+@requires(Perm.RECIPIENT_IMPORT)
+def recipient_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.HELTID_IMPORT_MAX_BYTES:
+            form.add_error("file", _("The file is too large."))
+        else:
+            report = import_recipients(
+                data=upload.read(),
+                filename=upload.name,
+                acting_user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                page=request.path,
+            )
+    return render(request, "registry/import.html", {"form": form, "report": report})

@@ -1,0 +1,189 @@
+"""Typed view of a municipal policy file (``policy_<name>.toml``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from .parameters import (
+    ParameterError,
+    ParameterVersion,
+    Sourced,
+    latest_version,
+    sourced_int,
+    sourced_strings,
+    table,
+    tables,
+    text,
+    version_on,
+)
+from .types import AF_PROGRAMMES, ExemptionGroup
+
+
+@dataclass(frozen=True)
+class ExemptionGroupDefinition:
+    """An exemption group as the policy names it."""
+
+    code: ExemptionGroup
+    label: str  # Swedish
+    source: str
+
+
+@dataclass(frozen=True)
+class ImpliedExemption:
+    """A reason code or AF programme that implies an exemption group."""
+
+    trigger: str  # reason-code label or AF programme
+    exemption: ExemptionGroup
+    source: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One dated version of a municipal policy."""
+
+    name: str
+    valid_from: date
+    source: str
+    exemption_groups: tuple[ExemptionGroupDefinition, ...]
+    reason_code_exemptions: tuple[ImpliedExemption, ...]
+    af_programme_exemptions: tuple[ImpliedExemption, ...]
+    young_adult_age_limit: Sourced[int]
+    young_adult_months: Sourced[int]
+    adult_months: Sourced[int]
+    max_months_to_activation: Sourced[int]
+    state_programmes: Sourced[tuple[str, ...]]
+    state_programme_days: Sourced[int]
+
+    def group(self, code: ExemptionGroup) -> ExemptionGroupDefinition:
+        """The policy's definition of an exemption group."""
+        for definition in self.exemption_groups:
+            if definition.code == code:
+                return definition
+        raise ParameterError(f"policy {self.name}: exemption group {code.value} is not defined")
+
+    def exemption_for_reason_code(self, label: str | None) -> ImpliedExemption | None:
+        """The exemption implied by a reason-code label, if any."""
+        return _find(self.reason_code_exemptions, label)
+
+    def exemption_for_af_programme(self, programme: str) -> ImpliedExemption | None:
+        """The exemption implied by an AF programme, if any."""
+        return _find(self.af_programme_exemptions, programme)
+
+
+def _find(items: tuple[ImpliedExemption, ...], trigger: str | None) -> ImpliedExemption | None:
+    if trigger is None:
+        return None
+    for item in items:
+        if item.trigger == trigger:
+            return item
+    return None
+
+
+def _exemption_code(value: str, *, where: str) -> ExemptionGroup:
+    try:
+        return ExemptionGroup(value)
+    except ValueError:
+        raise ParameterError(f"{where}: unknown exemption group {value!r}") from None
+
+
+def _implied(
+    entries: tuple[Mapping[str, Any], ...], trigger_key: str, *, where: str
+) -> tuple[ImpliedExemption, ...]:
+    result: list[ImpliedExemption] = []
+    for index, entry in enumerate(entries):
+        entry_where = f"{where}[{index}]"
+        trigger = text(entry, trigger_key, where=entry_where)
+        if any(item.trigger == trigger for item in result):
+            raise ParameterError(f"{entry_where}: {trigger!r} is listed twice")
+        result.append(
+            ImpliedExemption(
+                trigger=trigger,
+                exemption=_exemption_code(
+                    text(entry, "exemption", where=entry_where), where=entry_where
+                ),
+                source=text(entry, "source", where=entry_where),
+            )
+        )
+    return tuple(result)
+
+
+def _groups(
+    entries: tuple[Mapping[str, Any], ...], *, where: str
+) -> tuple[ExemptionGroupDefinition, ...]:
+    result: list[ExemptionGroupDefinition] = []
+    for index, entry in enumerate(entries):
+        entry_where = f"{where}[{index}]"
+        code = _exemption_code(text(entry, "code", where=entry_where), where=entry_where)
+        if any(item.code == code for item in result):
+            raise ParameterError(f"{entry_where}: exemption group {code.value} is listed twice")
+        result.append(
+            ExemptionGroupDefinition(
+                code=code,
+                label=text(entry, "label", where=entry_where),
+                source=text(entry, "source", where=entry_where),
+            )
+        )
+    missing = [code.value for code in ExemptionGroup if all(item.code != code for item in result)]
+    if missing:
+        raise ParameterError(f"{where}: exemption groups missing: {', '.join(missing)}")
+    return tuple(result)
+
+
+@cache
+def _parse(name: str, version: ParameterVersion) -> Policy:
+    where = f"{version.file} [{version.key}]"
+    data = version.data
+    priority = table(data, "priority", where=where)
+    priority_where = f"{where}.priority"
+    policy = Policy(
+        name=name,
+        valid_from=version.valid_from,
+        source=version.source or where,
+        exemption_groups=_groups(
+            tables(data, "exemption_groups", where=where), where=f"{where}.exemption_groups"
+        ),
+        reason_code_exemptions=_implied(
+            tables(data, "reason_code_exemptions", where=where),
+            "reason_code",
+            where=f"{where}.reason_code_exemptions",
+        ),
+        af_programme_exemptions=_implied(
+            tables(data, "af_programme_exemptions", where=where),
+            "af_programme",
+            where=f"{where}.af_programme_exemptions",
+        ),
+        young_adult_age_limit=sourced_int(priority, "young_adult_age_limit", where=priority_where),
+        young_adult_months=sourced_int(priority, "young_adult_months", where=priority_where),
+        adult_months=sourced_int(priority, "adult_months", where=priority_where),
+        max_months_to_activation=sourced_int(
+            priority, "max_months_to_activation", where=priority_where
+        ),
+        state_programmes=sourced_strings(data, "state_programmes", where=where),
+        state_programme_days=sourced_int(data, "state_programme_days", where=where),
+    )
+    unknown = [
+        programme
+        for programme in (
+            *policy.state_programmes.value,
+            *(item.trigger for item in policy.af_programme_exemptions),
+        )
+        if programme not in AF_PROGRAMMES
+    ]
+    if unknown:
+        raise ParameterError(f"{where}: unknown AF programmes: {', '.join(unknown)}")
+    return policy
+
+
+def _file(policy: str) -> str:
+    return f"policy_{policy}"
+
+
+def load_policy(policy: str, on: date | None = None) -> Policy:
+    """The policy version in force on ``on`` (the latest version when ``on`` is None)."""
+    file = _file(policy)
+    version = latest_version(file) if on is None else version_on(file, on)
+    return _parse(policy, version)

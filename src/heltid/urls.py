@@ -1,0 +1,21 @@
+"""URL configuration. Swedish paths; every view declares its permission."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from heltid.accounts.admin import site as admin_site
+
+urlpatterns = [
+    path("", include("heltid.web.urls")),
+    path("", include("heltid.accounts.urls")),
+    path("personer/", include("heltid.registry.urls")),
+    path("statistik/", include("heltid.insights.urls")),
+    path("logg/", include("heltid.audit.urls")),
+    path("admin/", admin_site.urls),
+]
+
+handler403 = "heltid.web.views.permission_denied"
+handler404 = "heltid.web.views.page_not_found"
+handler500 = "heltid.web.views.server_error"
+handler400 = "heltid.web.views.bad_request"

@@ -1,0 +1,42 @@
+"""Start page per role, health check and the error pages."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from heltid.accounts.models import Role, User
+from heltid.accounts.permissions import Perm, public, requires
+from heltid.registry.selectors import persons_for
+
+
+@requires(Perm.HOME)
+def home(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    context: dict[str, object] = {"role_label": Role(user.role).label if user.role else ""}
+    if user.role in (Role.BENEFIT_OFFICER, Role.CASE_MANAGER):
+        context["person_count"] = persons_for(user=user).count()
+    return render(request, "web/home.html", context)
+
+
+@public
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"status": 403}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"status": 404}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/error.html", {"status": 500}, status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"status": 400}, status=400)

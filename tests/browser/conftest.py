@@ -1,0 +1,178 @@
+"""Playwright against Debian's Chromium and pytest-django's live server.
+
+Every browser test is marked ``browser`` and put in one xdist group, so that under
+``-n 2 --dist loadgroup`` a single worker starts Chromium once and runs them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps as django_apps
+from django.db import connection, connections
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, PASSWORD, TIMEOUT_MS
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    # Playwright's sync API runs its event loop in a greenlet of this thread, and Django's
+    # connections are context-local: a connection opened before the switch (or inside it) is
+    # no longer reachable after, stays open, and PostgreSQL then refuses to drop the test
+    # database at the end ("is being accessed by other users"). Close them at both edges.
+    connections.close_all()
+    with sync_playwright() as driver:
+        yield driver
+        connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make install does)")
+    chromium = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    """A fresh browser context per test (no shared cookies), Swedish like the users'.
+
+    Fails the test if a static file (stylesheet, htmx) could not be served."""
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    broken: list[str] = []
+    context.on(
+        "response",
+        lambda r: (
+            broken.append(f"{r.status} {r.url}")
+            if "/static/" in r.url and r.status >= 400
+            else None
+        ),
+    )
+    context.on(
+        "requestfailed",
+        lambda r: (
+            broken.append(f"{r.failure} {r.url}")
+            if "ERR_ABORTED" not in (r.failure or "")  # a load cut short by the next navigation
+            else None
+        ),
+    )
+    tab = context.new_page()
+    yield tab
+    context.close()
+    assert not broken, f"static files not served: {broken}"
+
+
+@pytest.fixture
+def login(page: Page) -> Callable[[Any], Page]:
+    """Log in through the real login form (as a new visitor) and land on the start page."""
+
+    def log_in(user: Any) -> Page:
+        page.context.clear_cookies()
+        page.goto("/logga-in/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        assert "/logga-in/" not in page.url, f"login failed for {user.username}: {page.url}"
+        assert page.locator("header nav a").count() > 0, f"no menu after login: {page.url}"
+        return page
+
+    return log_in
+
+
+# --- The transactional database -------------------------------------------------------------
+#
+# The live server needs committed data, so these tests run on a transactional database that
+# Django empties after each test (DELETE on SQLite, TRUNCATE on PostgreSQL). Two things in the
+# migrations need help with that:
+# - the access log's append-only triggers refuse the flush: they are switched off for it only,
+#   and put back exactly as migration audit 0002 made them;
+# - the reason codes loaded by migration registry 0002 would be gone: they are loaded again
+#   before each test and after the flush, so later tests find the database as migrated.
+
+_TRIGGERS = importlib.import_module("heltid.audit.migrations.0002_access_log_append_only_triggers")
+_REASON_CODES = importlib.import_module("heltid.registry.migrations.0002_default_reason_codes")
+_STASH_BLOCKER = pytest.StashKey[Any]()
+
+
+def _triggers_off() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_accesslog DISABLE TRIGGER USER")
+        else:
+            for statement in _TRIGGERS.SQLITE_REVERSE:
+                cursor.execute(statement)
+
+
+def _as_migrated() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_accesslog ENABLE TRIGGER USER")
+        else:
+            for statement in _TRIGGERS.SQLITE_REVERSE + _TRIGGERS.SQLITE:
+                cursor.execute(statement)
+    _REASON_CODES.load(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Users are made by the dozen here; PBKDF2's deliberate slowness would cost seconds each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _browser_database(
+    request: pytest.FixtureRequest, transactional_db: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """Set up after pytest-django's database and torn down before its flush."""
+    _as_migrated()
+    request.node.stash[_STASH_BLOCKER] = django_db_blocker
+    yield
+    _triggers_off()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
+    """After the flush, leave the database as the migrations made it for the tests to come.
+
+    Not after the session's last test, whose teardown also destroys the test database."""
+    try:
+        return (yield)
+    finally:
+        blocker = item.stash.get(_STASH_BLOCKER, None)
+        if blocker is not None and nextitem is not None:
+            with blocker.unblock():
+                _as_migrated()
+
+
+# --- One xdist worker for the browser tests ---------------------------------------------------
+#
+# pytest-xdist's --dist loadgroup groups tests by appending "@group" to their node id, writing
+# `item._nodeid`; pytest 9.2 keeps node ids in `item._id`, so the grouping is silently lost
+# (pytest-dev/pytest-xdist#1386). Until xdist writes the new field, do it for the tests here.
+# A no-op where xdist's own suffix took effect, or without loadgroup.
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not getattr(config.option, "loadgroup", False):  # set on xdist's workers only
+        return
+    here = Path(__file__).parent
+    for item in items:
+        groups = sorted({str(m.args[0]) for m in item.iter_markers("xdist_group") if m.args})
+        if not groups or "@" in item.nodeid or here not in item.path.parents:
+            continue
+        node_id = getattr(item, "_id", None)
+        if node_id is not None and hasattr(node_id, "parse"):
+            item._id = type(node_id).parse(f"{item.nodeid}@{'_'.join(groups)}")

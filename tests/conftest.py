@@ -1,0 +1,77 @@
+"""Standing test users per role, as healthchecks and tilavarauspalvelu do."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from heltid.accounts.models import Role, UnitKind, User
+from tests.factories import PersonFactory, UnitFactory, UserFactory
+
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # the real hasher is deliberately slow; tests log in dozens of standing users
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """PostgreSQL-only tests skip in the SQLite pass (and run in the PostgreSQL pass of CI)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: runs in CI's PostgreSQL pass")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@dataclass
+class Staff:
+    unit: object
+    other_unit: object
+    officer: User
+    colleague: User
+    outsider: User
+    case_manager: User
+    provider: User
+    analyst: User
+    admin: User
+
+
+@pytest.fixture
+def staff(db: None) -> Staff:
+    unit = UnitFactory(code="ekb-nord", name="Ekonomiskt bistånd Nord", kind=UnitKind.BENEFIT)
+    other = UnitFactory(code="ekb-syd", name="Ekonomiskt bistånd Syd", kind=UnitKind.BENEFIT)
+    return Staff(
+        unit=unit,
+        other_unit=other,
+        officer=UserFactory(username="handlaggare", role=Role.BENEFIT_OFFICER, unit=unit),
+        colleague=UserFactory(username="kollega", role=Role.BENEFIT_OFFICER, unit=unit),
+        outsider=UserFactory(username="utomstaende", role=Role.BENEFIT_OFFICER, unit=other),
+        case_manager=UserFactory(username="casemanager", role=Role.CASE_MANAGER, unit=unit),
+        provider=UserFactory(
+            username="utforare",
+            role=Role.PROVIDER,
+            unit=UnitFactory(code="amc", name="AMC", kind=UnitKind.PROVIDER),
+        ),
+        analyst=UserFactory(
+            username="analytiker",
+            role=Role.ANALYST,
+            unit=UnitFactory(code="ledning", name="Ledning", kind=UnitKind.MANAGEMENT),
+        ),
+        admin=UserFactory(username="admin", role=Role.ADMIN, unit=None),
+    )
+
+
+@pytest.fixture
+def person(staff: Staff) -> object:
+    return PersonFactory(unit=staff.unit, first_name="Anna", last_name="Andersson")
