@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "heltid.audit",
     "heltid.registry",
     "heltid.casework",
+    "heltid.catalog",
     "heltid.insights",
     "heltid.demo",
     "heltid.web",

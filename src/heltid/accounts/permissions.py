@@ -23,6 +23,7 @@ from heltid.accounts.models import Role
 
 if TYPE_CHECKING:
     from heltid.accounts.models import User
+    from heltid.catalog.models import Intervention
     from heltid.registry.models import Person
 
 
@@ -35,6 +36,9 @@ class Perm(StrEnum):
     RECIPIENT_IMPORT = "recipient.import"
     STATISTICS_VIEW = "statistics.view"
     AUDIT_VIEW = "audit.view"
+    CATALOGUE_VIEW = "catalogue.view"
+    CATALOGUE_EDIT = "catalogue.edit"
+    CATALOGUE_IMPORT = "catalogue.import"
 
 
 PUBLIC = "public"
@@ -48,13 +52,24 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PERSON_EDIT,
             Perm.EXEMPTION_DECIDE,
             Perm.RECIPIENT_IMPORT,
+            Perm.CATALOGUE_VIEW,
         }
     ),
-    Role.CASE_MANAGER: frozenset({Perm.HOME, Perm.PERSON_SEARCH, Perm.PERSON_VIEW}),
-    Role.PROVIDER: frozenset({Perm.HOME}),
-    Role.ANALYST: frozenset({Perm.HOME, Perm.STATISTICS_VIEW}),
+    Role.CASE_MANAGER: frozenset(
+        {Perm.HOME, Perm.PERSON_SEARCH, Perm.PERSON_VIEW, Perm.CATALOGUE_VIEW}
+    ),
+    Role.PROVIDER: frozenset({Perm.HOME, Perm.CATALOGUE_VIEW, Perm.CATALOGUE_EDIT}),
+    Role.ANALYST: frozenset({Perm.HOME, Perm.STATISTICS_VIEW, Perm.CATALOGUE_VIEW}),
     Role.ADMIN: frozenset(
-        {Perm.HOME, Perm.STATISTICS_VIEW, Perm.AUDIT_VIEW, Perm.RECIPIENT_IMPORT}
+        {
+            Perm.HOME,
+            Perm.STATISTICS_VIEW,
+            Perm.AUDIT_VIEW,
+            Perm.RECIPIENT_IMPORT,
+            Perm.CATALOGUE_VIEW,
+            Perm.CATALOGUE_EDIT,
+            Perm.CATALOGUE_IMPORT,
+        }
     ),
 }
 
@@ -98,6 +113,27 @@ def may_import_into_unit(user: User, unit_id: int) -> bool:
     if not has_perm(user, Perm.RECIPIENT_IMPORT):
         return False
     return user.role == Role.ADMIN or user.unit_id == unit_id
+
+
+def may_edit_intervention(user: User, intervention: Intervention) -> bool:
+    """Administrators edit the whole catalogue; provider staff only their own organisation's
+    interventions (the actor linked to their unit)."""
+    if not has_perm(user, Perm.CATALOGUE_EDIT):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.unit_id is not None and intervention.provider.unit_id == user.unit_id
+
+
+def interventions_editable_q(user: User) -> Q:
+    """Which interventions this user may edit, as a filter on ``Intervention``."""
+    if not has_perm(user, Perm.CATALOGUE_EDIT):
+        return Q(pk__in=[])
+    if user.role == Role.ADMIN:
+        return Q()
+    if user.unit_id is None:
+        return Q(pk__in=[])
+    return Q(provider__unit_id=user.unit_id)
 
 
 def may_see_protected_identity(user: User | None, person: Person) -> bool:
