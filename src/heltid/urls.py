@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.urls import include, path
 
 from heltid.accounts.admin import site as admin_site
+from heltid.catalog import views as catalog_views
 
 urlpatterns = [
     path("", include("heltid.web.urls")),
     path("", include("heltid.accounts.urls")),
     path("personer/", include("heltid.registry.urls")),
+    path("insatser/", include("heltid.catalog.urls")),
+    path("offentlig/insatser/", catalog_views.catalogue_public, name="catalogue_public"),
     path("statistik/", include("heltid.insights.urls")),
     path("logg/", include("heltid.audit.urls")),
     path("admin/", admin_site.urls),
