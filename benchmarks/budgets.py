@@ -40,6 +40,7 @@ class Result:
 def run_all(workdir: Path) -> list[Result]:
     results = [bench_import_100k(workdir)]
     results += bench_pages_on_a_large_registry()
+    results += bench_catalogue_page()
     return results
 
 
@@ -98,4 +99,86 @@ def bench_pages_on_a_large_registry() -> list[Result]:
         Result("person page, median (100k registry)", 0.3, statistics.median(timings), "s"),
         Result("person page, queries (max)", 20, max(queries), "queries"),
         Result("person search, median (100k registry)", 0.5, statistics.median(search), "s"),
+    ]
+
+
+# The catalogue list's variants measured: plain, free places only, one step, a combination
+# with language support, a text search and a later page. The step is filled in by code.
+CATALOGUE_VARIANTS: tuple[dict[str, str], ...] = (
+    {},
+    {"lediga": "1"},
+    {"steg": "arbete-med-samhallsstod"},
+    {"steg": "arbetsinriktad-rehabilitering", "lediga": "1", "sprakstod": "1"},
+    {"q": "Språkpraktik"},
+    {"sida": "3"},
+)
+
+
+def _catalogue_queries(client: Client, variants: list[dict[str, str]]) -> list[int]:
+    counts = []
+    for params in variants:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/insatser/", params)
+        if response.status_code != 200:
+            raise SystemExit(f"/insatser/ {params} answered {response.status_code}")
+        counts.append(len(ctx))
+    return counts
+
+
+def bench_catalogue_page(rounds: int = 4) -> list[Result]:
+    """Issue 3: the catalogue page with 2,000 interventions answers in under 150 ms (median)
+    with as many queries as with 200."""
+    from django.utils import timezone
+
+    from benchmarks.catalogue import add_interventions
+    from heltid.accounts.models import Role, Unit, UnitKind, User
+    from heltid.catalog.models import Intervention, Step
+
+    if Intervention.objects.exists():
+        raise SystemExit("the catalogue benchmark needs an empty catalogue")
+    today = timezone.localdate()
+    unit, _ = Unit.objects.get_or_create(
+        code="ekb-nord", defaults={"name": "ekb-nord", "kind": UnitKind.BENEFIT}
+    )
+    manager = User.objects.create_user("bench-casemanager", role=Role.CASE_MANAGER, unit=unit)
+    client = Client()
+    client.force_login(manager)
+    steps = dict(Step.objects.values_list("code", "pk"))
+    variants = [
+        {k: str(steps[v]) if k == "steg" else v for k, v in params.items()}
+        for params in CATALOGUE_VARIANTS
+    ]
+
+    add_interventions(200, today=today)
+    _catalogue_queries(client, variants)  # warm up: templates, chart renderer
+    small = _catalogue_queries(client, variants)
+
+    add_interventions(1800, today=today, first=200)
+    if Intervention.objects.count() != 2000:
+        raise SystemExit("the catalogue benchmark did not create 2,000 interventions")
+    _catalogue_queries(client, variants)  # warm up again: the chart's figures changed
+    large: list[int] = []
+    timings: list[float] = []
+    for _round in range(rounds):
+        for params in variants:
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get("/insatser/", params)
+                timings.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise SystemExit(f"/insatser/ {params} answered {response.status_code}")
+            large.append(len(ctx))
+    per_variant = large[: len(variants)]
+    if large != per_variant * rounds:
+        raise SystemExit(f"the catalogue page's query count varies between rounds: {large}")
+    difference = max(abs(a - b) for a, b in zip(small, per_variant, strict=True))
+    return [
+        Result(
+            "catalogue page, median (2,000 interventions)", 0.15, statistics.median(timings), "s"
+        ),
+        Result("catalogue page, queries (max, 200 interventions)", 20, max(small), "queries"),
+        Result(
+            "catalogue page, queries (max, 2,000 interventions)", 20, max(per_variant), "queries"
+        ),
+        Result("catalogue page, queries 2,000 vs 200 (difference)", 0, difference, "queries"),
     ]

@@ -1,4 +1,5 @@
-"""Write the demo municipality to the database: units, staff, ~4,000 recipients.
+"""Write the demo municipality to the database: units, staff, ~4,000 recipients and the
+intervention catalogue (:mod:`heltid.demo.catalogue`).
 
 ``build_demo`` plans the population in pure Python (:mod:`heltid.demo.population`),
 then writes it in one transaction with ``bulk_create`` and logs every created person
@@ -17,6 +18,7 @@ from heltid.accounts.models import Unit, User
 from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_entries
 from heltid.casework.models import Assessment
+from heltid.demo.catalogue import build_catalogue
 from heltid.demo.population import (
     TARGET_CATEGORIES,
     UNEMPLOYED,
@@ -105,6 +107,7 @@ def build_demo(*, seed: int, on: date, recipients: int = 4000) -> DemoSummary:
         units, units_created = ensure_units()
         users, users_created = ensure_users(units)
         persons = _write(plan, units, users)
+        build_catalogue(today=on)
         written = log_entries(
             user=None,
             actor=DEMO_ACTOR,

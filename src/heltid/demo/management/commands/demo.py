@@ -1,4 +1,5 @@
-"""heltid demo [--seed N] [--recipients N] [--on YYYY-MM-DD] [--if-empty]: the demo municipality."""
+"""heltid demo [--seed N] [--recipients N] [--on YYYY-MM-DD] [--if-empty]: the demo municipality
+with its intervention catalogue."""
 
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ def iso_day(value: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Skapar demokommunen: enheter, en inloggning per roll och cirka 4 000 mottagare "
-        "kalibrerade på Linköpings utredning. Kräver en tom databas."
+        "Skapar demokommunen: enheter, en inloggning per roll, cirka 4 000 mottagare "
+        "kalibrerade på Linköpings utredning och en insatskatalog. Kräver en tom databas."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
