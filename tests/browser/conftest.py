@@ -103,6 +103,7 @@ def login(page: Page) -> Callable[[Any], Page]:
 
 _TRIGGERS = importlib.import_module("heltid.audit.migrations.0002_access_log_append_only_triggers")
 _REASON_CODES = importlib.import_module("heltid.registry.migrations.0002_default_reason_codes")
+_STAIRCASE = importlib.import_module("heltid.catalog.migrations.0002_default_staircase")
 _STASH_BLOCKER = pytest.StashKey[Any]()
 
 
@@ -123,6 +124,7 @@ def _as_migrated() -> None:
             for statement in _TRIGGERS.SQLITE_REVERSE + _TRIGGERS.SQLITE:
                 cursor.execute(statement)
     _REASON_CODES.load(django_apps, None)
+    _STAIRCASE.create_steps(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

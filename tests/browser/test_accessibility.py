@@ -119,3 +119,20 @@ def test_axe__error_pages(person: Any, staff: Any, login: Callable[[Any], Page])
     response = page.goto("/finns-inte/")
     assert response is not None and response.status == 404
     assert_no_axe_violations(page, what="404 page")
+
+
+def test_axe__catalogue_import_page__empty_and_with_a_file_error(
+    staff: Any, login: Callable[[Any], Page]
+) -> None:
+    page = login(staff.admin)
+    page.goto("/insatser/import/")
+    assert_no_axe_violations(page, what="catalogue import page")
+
+    page.set_input_files(
+        "input[name=file]",
+        files=[{"name": "katalog.xlsx", "mimeType": "application/zip", "buffer": b"not a zip"}],
+    )
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator("main [role=alert]").count() >= 1
+    assert_no_axe_violations(page, what="catalogue import page after an unusable file")

@@ -15,14 +15,21 @@ pytestmark = BROWSER_MARKS
 
 # The menu's links per role, by address (the link texts are translated).
 MENU = {
-    "officer": {"/", "/personer/", "/personer/ny/", "/personer/import/"},
-    "case_manager": {"/", "/personer/"},
-    "provider": {"/"},
-    "analyst": {"/", "/statistik/"},
-    "admin": {"/", "/personer/import/", "/statistik/", "/logg/", "/admin/"},
+    "officer": {"/", "/personer/", "/personer/ny/", "/personer/import/", "/insatser/"},
+    "case_manager": {"/", "/personer/", "/insatser/"},
+    "provider": {"/", "/insatser/"},
+    "analyst": {"/", "/insatser/", "/statistik/"},
+    "admin": {"/", "/personer/import/", "/insatser/", "/statistik/", "/logg/", "/admin/"},
 }
 # The application's own pages behind a role; every one outside a role's menu answers 403.
-ROLE_PAGES = {"/personer/", "/personer/ny/", "/personer/import/", "/statistik/", "/logg/"}
+ROLE_PAGES = {
+    "/personer/",
+    "/personer/ny/",
+    "/personer/import/",
+    "/insatser/",
+    "/statistik/",
+    "/logg/",
+}
 SKYDDAD = "Skyddad identitet"
 
 
