@@ -8,12 +8,21 @@ the version with the latest ``valid_from`` on or before it.
 - ``explain``: is a person covered by the national activity requirement
   (SoL 2025:400, from 2026-07-01), exempt under the municipal policy, in the
   target group, which priority, how many hours a week.
+- ``casework_deadlines``: assessment, plan, first activity and follow-up deadlines.
 - ``riksnorm`` / ``riksnorm_shared_adult``: the national standard amount for a
   household.
 """
 
 from __future__ import annotations
 
+from .deadlines import (
+    CaseworkFacts,
+    Deadline,
+    DeadlineKind,
+    DeadlineState,
+    casework_deadlines,
+    latest_next_follow_up,
+)
 from .exemptions import effective_exemption, exemption_label
 from .explanation import explain, explanation_as_json
 from .hours import weekly_hours
@@ -33,8 +42,12 @@ from .types import (
 )
 
 __all__ = [
+    "CaseworkFacts",
     "Child",
     "CoverageFacts",
+    "Deadline",
+    "DeadlineKind",
+    "DeadlineState",
     "ExemptionGroup",
     "Explanation",
     "ParameterError",
@@ -43,11 +56,13 @@ __all__ = [
     "ReasonGroup",
     "RiksnormLine",
     "RiksnormResult",
+    "casework_deadlines",
     "default_reason_codes",
     "effective_exemption",
     "exemption_label",
     "explain",
     "explanation_as_json",
+    "latest_next_follow_up",
     "riksnorm",
     "riksnorm_as_json",
     "riksnorm_shared_adult",

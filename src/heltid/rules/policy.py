@@ -42,6 +42,17 @@ class ImpliedExemption:
 
 
 @dataclass(frozen=True)
+class CaseworkDeadlines:
+    """Days within which casework must happen (counted from coverage or the last follow-up)."""
+
+    assessment_days: Sourced[int]
+    plan_days: Sourced[int]
+    first_activity_days: Sourced[int]
+    follow_up_days: Sourced[int]
+    due_soon_days: Sourced[int]
+
+
+@dataclass(frozen=True)
 class Policy:
     """One dated version of a municipal policy."""
 
@@ -57,6 +68,7 @@ class Policy:
     max_months_to_activation: Sourced[int]
     state_programmes: Sourced[tuple[str, ...]]
     state_programme_days: Sourced[int]
+    casework: CaseworkDeadlines
 
     def group(self, code: ExemptionGroup) -> ExemptionGroupDefinition:
         """The policy's definition of an exemption group."""
@@ -133,6 +145,16 @@ def _groups(
     return tuple(result)
 
 
+def _casework(data: Mapping[str, Any], *, where: str) -> CaseworkDeadlines:
+    return CaseworkDeadlines(
+        assessment_days=sourced_int(data, "assessment_days", where=where),
+        plan_days=sourced_int(data, "plan_days", where=where),
+        first_activity_days=sourced_int(data, "first_activity_days", where=where),
+        follow_up_days=sourced_int(data, "follow_up_days", where=where),
+        due_soon_days=sourced_int(data, "due_soon_days", where=where),
+    )
+
+
 @cache
 def _parse(name: str, version: ParameterVersion) -> Policy:
     where = f"{version.file} [{version.key}]"
@@ -164,6 +186,7 @@ def _parse(name: str, version: ParameterVersion) -> Policy:
         ),
         state_programmes=sourced_strings(data, "state_programmes", where=where),
         state_programme_days=sourced_int(data, "state_programme_days", where=where),
+        casework=_casework(table(data, "casework", where=where), where=f"{where}.casework"),
     )
     unknown = [
         programme
