@@ -39,6 +39,10 @@ class Perm(StrEnum):
     CATALOGUE_VIEW = "catalogue.view"
     CATALOGUE_EDIT = "catalogue.edit"
     CATALOGUE_IMPORT = "catalogue.import"
+    CASEWORK_VIEW = "casework.view"
+    CASEWORK_EDIT = "casework.edit"
+    CASELOAD_VIEW = "caseload.view"
+    CASELOAD_ASSIGN = "caseload.assign"
 
 
 PUBLIC = "public"
@@ -53,10 +57,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.EXEMPTION_DECIDE,
             Perm.RECIPIENT_IMPORT,
             Perm.CATALOGUE_VIEW,
+            Perm.CASEWORK_VIEW,
+            Perm.CASELOAD_ASSIGN,
         }
     ),
     Role.CASE_MANAGER: frozenset(
-        {Perm.HOME, Perm.PERSON_SEARCH, Perm.PERSON_VIEW, Perm.CATALOGUE_VIEW}
+        {
+            Perm.HOME,
+            Perm.PERSON_SEARCH,
+            Perm.PERSON_VIEW,
+            Perm.CATALOGUE_VIEW,
+            Perm.CASEWORK_VIEW,
+            Perm.CASEWORK_EDIT,
+            Perm.CASELOAD_VIEW,
+            Perm.CASELOAD_ASSIGN,
+        }
     ),
     Role.PROVIDER: frozenset({Perm.HOME, Perm.CATALOGUE_VIEW, Perm.CATALOGUE_EDIT}),
     Role.ANALYST: frozenset({Perm.HOME, Perm.STATISTICS_VIEW, Perm.CATALOGUE_VIEW}),
@@ -113,6 +128,24 @@ def may_import_into_unit(user: User, unit_id: int) -> bool:
     if not has_perm(user, Perm.RECIPIENT_IMPORT):
         return False
     return user.role == Role.ADMIN or user.unit_id == unit_id
+
+
+def may_edit_casework(user: User, person: Person) -> bool:
+    """Assessment, plan, follow-ups, steps and exits: case managers who may see the person
+    (their caseload, or the unit when granted — team leads and stand-ins)."""
+    return has_perm(user, Perm.CASEWORK_EDIT) and may_view_person(user, person)
+
+
+def is_team_lead(user: User) -> bool:
+    """A case manager who may read the whole unit leads its team: the unit view, reassignment."""
+    return user.role == Role.CASE_MANAGER and bool(user.unit_read_access)
+
+
+def may_assign_in_unit(user: User, unit_id: int) -> bool:
+    """Who assigns case managers to a unit's persons: its benefit officers and team leads."""
+    if not has_perm(user, Perm.CASELOAD_ASSIGN) or user.unit_id != unit_id:
+        return False
+    return user.role == Role.BENEFIT_OFFICER or is_team_lead(user)
 
 
 def may_edit_intervention(user: User, intervention: Intervention) -> bool:

@@ -1,0 +1,1 @@
+"""Casework pages, one module per entity: caseload, assessment, plan, follow-up, progression."""
