@@ -18,6 +18,7 @@ from heltid.accounts.models import Unit, User
 from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_entries
 from heltid.casework.models import Assessment
+from heltid.demo.casework import build_casework
 from heltid.demo.catalogue import build_catalogue
 from heltid.demo.population import (
     TARGET_CATEGORIES,
@@ -68,6 +69,7 @@ class DemoSummary:
     units_created: int = 0
     users_created: int = 0
     log_entries: int = 0
+    plans: int = 0
 
     def lines(self) -> list[str]:
         """The summary in Swedish, one fact a line."""
@@ -91,7 +93,8 @@ class DemoSummary:
             f"Beslutade undantag: {self.explicit_exemptions} gällande, "
             f"{self.ended_exemptions} omprövade och avslutade (övriga följer av "
             "försörjningshinder eller program).",
-            f"Kartläggningar: {self.assessments}. Skyddad identitet: {self.protected_identity}.",
+            f"Kartläggningar: {self.assessments}. Planer: {self.plans}. "
+            f"Skyddad identitet: {self.protected_identity}.",
             f"Program hos Arbetsförmedlingen: {programmes}.",
             f"Mottagare per enhet: {units}. Ärendelistor: {caseloads}.",
             f"Nya enheter: {self.units_created}. Nya användare: {self.users_created}. "
@@ -108,6 +111,7 @@ def build_demo(*, seed: int, on: date, recipients: int = 4000) -> DemoSummary:
         users, users_created = ensure_users(units)
         persons = _write(plan, units, users)
         build_catalogue(today=on)
+        plans = build_casework(seed=seed, today=on)
         written = log_entries(
             user=None,
             actor=DEMO_ACTOR,
@@ -117,6 +121,7 @@ def build_demo(*, seed: int, on: date, recipients: int = 4000) -> DemoSummary:
     summary.units_created = units_created
     summary.users_created = users_created
     summary.log_entries = written
+    summary.plans = plans
     return summary
 
 
