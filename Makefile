@@ -19,12 +19,20 @@ $(VENV)/.installed: pyproject.toml package.json
 install: $(VENV)/.installed system-packages
 	@$(BIN)/python -m heltid.i18n_compile >/dev/null
 
-# Chromium for the browser tests: installed from Debian when missing and we may (root).
+# Chromium for the browser tests, Pango and a font for WeasyPrint's PDFs: installed from
+# Debian when missing and we may (root).
+PDF_PACKAGES = libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 system-packages:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests."; fi; \
+	fi
+	@missing=$$(for p in $(PDF_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing for PDFs: run 'sudo apt-get install $$missing'."; fi; \
 	fi
 
 run: install

@@ -41,6 +41,7 @@ def run_all(workdir: Path) -> list[Result]:
     results = [bench_import_100k(workdir)]
     results += bench_pages_on_a_large_registry()
     results += bench_catalogue_page()
+    results += bench_caseload_page()
     return results
 
 
@@ -181,4 +182,71 @@ def bench_catalogue_page(rounds: int = 4) -> list[Result]:
             "catalogue page, queries (max, 2,000 interventions)", 20, max(per_variant), "queries"
         ),
         Result("catalogue page, queries 2,000 vs 200 (difference)", 0, difference, "queries"),
+    ]
+
+
+# The caseload page's variants measured: plain, to-dos only, overdue only, the second page.
+CASELOAD_VARIANTS: tuple[dict[str, str], ...] = (
+    {},
+    {"att_gora": "on"},
+    {"lage": "overdue"},
+    {"sida": "2"},
+)
+
+
+def _caseload_queries(client: Client) -> list[int]:
+    counts = []
+    for params in CASELOAD_VARIANTS:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/arende/", params)
+        if response.status_code != 200:
+            raise SystemExit(f"/arende/ {params} answered {response.status_code}")
+        counts.append(len(ctx))
+    return counts
+
+
+def bench_caseload_page(rounds: int = 8) -> list[Result]:
+    """Issue 4: the caseload page of a case manager with 120 persons answers in under 150 ms
+    (median) with as many queries as with 30."""
+    from django.utils import timezone
+
+    from benchmarks.caseload import add_caseload
+    from heltid.accounts.models import Role, Unit, UnitKind, User
+    from heltid.registry.models import Person
+
+    today = timezone.localdate()
+    unit, _ = Unit.objects.get_or_create(
+        code="ekb-nord", defaults={"name": "ekb-nord", "kind": UnitKind.BENEFIT}
+    )
+    manager = User.objects.create_user("bench-caseload", role=Role.CASE_MANAGER, unit=unit)
+    client = Client()
+    client.force_login(manager)
+
+    add_caseload(manager, 30, today=today)
+    _caseload_queries(client)  # warm up: session, templates, the policy files
+    small = _caseload_queries(client)
+
+    add_caseload(manager, 90, today=today, first=30)
+    if Person.objects.filter(case_manager=manager).count() != 120:
+        raise SystemExit("the caseload benchmark did not create 120 persons")
+    _caseload_queries(client)
+    large: list[int] = []
+    timings: list[float] = []
+    for _round in range(rounds):
+        for params in CASELOAD_VARIANTS:
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get("/arende/", params)
+                timings.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise SystemExit(f"/arende/ {params} answered {response.status_code}")
+            large.append(len(ctx))
+    per_variant = large[: len(CASELOAD_VARIANTS)]
+    if large != per_variant * rounds:
+        raise SystemExit(f"the caseload page's query count varies between rounds: {large}")
+    difference = max(abs(a - b) for a, b in zip(small, per_variant, strict=True))
+    return [
+        Result("caseload page, median (120 persons)", 0.15, statistics.median(timings), "s"),
+        Result("caseload page, queries (max, 120 persons)", 20, max(per_variant), "queries"),
+        Result("caseload page, queries 120 vs 30 (difference)", 0, difference, "queries"),
     ]

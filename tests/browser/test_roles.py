@@ -16,13 +16,15 @@ pytestmark = BROWSER_MARKS
 # The menu's links per role, by address (the link texts are translated).
 MENU = {
     "officer": {"/", "/personer/", "/personer/ny/", "/personer/import/", "/insatser/"},
-    "case_manager": {"/", "/personer/", "/insatser/"},
+    "case_manager": {"/", "/arende/", "/personer/", "/insatser/"},
     "provider": {"/", "/insatser/"},
     "analyst": {"/", "/insatser/", "/statistik/"},
     "admin": {"/", "/personer/import/", "/insatser/", "/statistik/", "/logg/", "/admin/"},
 }
 # The application's own pages behind a role; every one outside a role's menu answers 403.
 ROLE_PAGES = {
+    "/arende/",
+    "/arende/enhet/",  # team leads only (staff.case_manager is not one)
     "/personer/",
     "/personer/ny/",
     "/personer/import/",

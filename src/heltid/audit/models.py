@@ -16,6 +16,7 @@ class Action(models.TextChoices):
     CHANGE = "change", _("Changed")
     IMPORT = "import", _("Imported")
     EXPORT = "export", _("Exported")
+    DENIED = "denied", _("Refused")
 
 
 class AppendOnlyError(RuntimeError):

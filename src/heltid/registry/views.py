@@ -19,6 +19,7 @@ from heltid.accounts.models import Unit, User
 from heltid.accounts.permissions import Perm, may_edit_person, may_see_protected_identity, requires
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
+from heltid.casework.access import person_for
 from heltid.registry import services
 from heltid.registry.facts import coverage_facts
 from heltid.registry.forms import (
@@ -69,7 +70,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.PERSON_VIEW)
 def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_detail(user=request.user, person_id=person_id)
+    person = person_for(request, person_id)
     today = timezone.localdate()
     explanation = explain(coverage_facts(person, on=today), on=today, policy=settings.HELTID_POLICY)
     log_access(user=request.user, action=Action.VIEW, person_id=person.pk, page=request.path)

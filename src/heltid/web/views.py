@@ -6,9 +6,11 @@ from typing import cast
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from heltid.accounts.models import Role, User
-from heltid.accounts.permissions import Perm, public, requires
+from heltid.accounts.permissions import Perm, has_perm, public, requires
+from heltid.casework.selectors import caseload_for
 from heltid.registry.selectors import persons_for
 
 
@@ -18,6 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"role_label": Role(user.role).label if user.role else ""}
     if user.role in (Role.BENEFIT_OFFICER, Role.CASE_MANAGER):
         context["person_count"] = persons_for(user=user).count()
+    if has_perm(user, Perm.CASELOAD_VIEW):
+        rows = caseload_for(user=user, today=timezone.localdate())
+        context["caseload_size"] = len(rows)
+        context["todo_count"] = sum(len(r.todos) for r in rows)
+        context["overdue_count"] = sum(r.overdue for r in rows)
     return render(request, "web/home.html", context)
 
 

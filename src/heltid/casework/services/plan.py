@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heltid.audit.models import Action
@@ -198,8 +199,22 @@ def plan_revise(
 
 @transaction.atomic
 def plan_sign(*, plan: Plan, signed_on: date, acting_user: Any, page: str = "") -> PlanVersion:
-    """Record the participant's signature of the current version (a new version)."""
+    """Record the participant's signature of the current version (a new version). The date
+    cannot be in the future nor before the plan was made."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.ACTIVE:
+        raise ValidationError(_("A closed plan cannot be changed."))
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("The date cannot be in the future.")})
+    if signed_on < plan.created_on:
+        raise ValidationError(
+            {
+                "signed_on": ValidationError(
+                    _("The plan was made on %(date)s; it cannot be signed before that."),
+                    params={"date": plan.created_on.isoformat()},
+                )
+            }
+        )
     plan.signed_on = signed_on
     plan.signed_version = plan.version + 1
     plan.save(update_fields=["signed_on", "signed_version", "updated_at"])
