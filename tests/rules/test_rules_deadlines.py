@@ -64,7 +64,7 @@ def states(facts: CaseworkFacts, today: date) -> dict[str, tuple[date, DeadlineS
                 "follow_up": (date(2026, 10, 1), U),
             },
         ),
-        (  # assessed and planned: the follow-up counts from the plan
+        (  # assessed and planned, but never followed up: the follow-up counts from coverage
             CaseworkFacts(
                 covered_from=COVERED,
                 assessed_on=date(2026, 9, 5),
@@ -76,7 +76,7 @@ def states(facts: CaseworkFacts, today: date) -> dict[str, tuple[date, DeadlineS
                 "assessment": (date(2026, 9, 15), D),
                 "plan": (date(2026, 9, 15), D),
                 "first_activity": (date(2026, 10, 1), D),
-                "follow_up": (date(2026, 10, 10), LATE),
+                "follow_up": (date(2026, 10, 1), LATE),
             },
         ),
         (  # a follow-up moves the next one 30 days on, or to the agreed earlier date

@@ -73,8 +73,9 @@ def latest_next_follow_up(held_on: date, *, policy: str) -> date:
 
 def casework_deadlines(facts: CaseworkFacts, *, today: date, policy: str) -> tuple[Deadline, ...]:
     """The case's deadlines on ``today``: the three start deadlines counted from coverage, and
-    the next follow-up — the agreed date, or N days after the last follow-up (or after the plan,
-    or after coverage when there has been none), whichever is earlier."""
+    the next follow-up — the agreed date, or N days after the last follow-up (after coverage when
+    there has been none), whichever is earlier. Making the plan is not a follow-up: the first
+    follow-up is due N days after coverage whatever else has happened."""
     if facts.covered_from is None or facts.covered_from > today:
         return ()
     rules = load_policy(policy, facts.covered_from).casework
@@ -93,7 +94,7 @@ def casework_deadlines(facts: CaseworkFacts, *, today: date, policy: str) -> tup
             )
         )
     follow = load_policy(policy, today).casework.follow_up_days
-    counted_from = facts.last_follow_up_on or facts.plan_on or start
+    counted_from = facts.last_follow_up_on or start
     due_on = counted_from + timedelta(days=follow.value)
     if facts.next_follow_up_on is not None and facts.last_follow_up_on is not None:
         due_on = min(due_on, facts.next_follow_up_on)
