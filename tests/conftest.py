@@ -1,4 +1,5 @@
-"""Standing test users per role, as healthchecks and tilavarauspalvelu do."""
+"""Standing test users per role, as healthchecks and tilavarauspalvelu do. Their names are
+fixed (and unlike any person's), so a test that a name is absent cannot meet it by chance."""
 
 from __future__ import annotations
 
@@ -54,21 +55,51 @@ def staff(db: None) -> Staff:
     return Staff(
         unit=unit,
         other_unit=other,
-        officer=UserFactory(username="handlaggare", role=Role.BENEFIT_OFFICER, unit=unit),
-        colleague=UserFactory(username="kollega", role=Role.BENEFIT_OFFICER, unit=unit),
-        outsider=UserFactory(username="utomstaende", role=Role.BENEFIT_OFFICER, unit=other),
-        case_manager=UserFactory(username="casemanager", role=Role.CASE_MANAGER, unit=unit),
+        officer=UserFactory(
+            username="handlaggare",
+            first_name="Hanna",
+            last_name="Handläggarsson",
+            role=Role.BENEFIT_OFFICER,
+            unit=unit,
+        ),
+        colleague=UserFactory(
+            username="kollega",
+            first_name="Kalle",
+            last_name="Kollegasson",
+            role=Role.BENEFIT_OFFICER,
+            unit=unit,
+        ),
+        outsider=UserFactory(
+            username="utomstaende",
+            first_name="Ulla",
+            last_name="Utomståndare",
+            role=Role.BENEFIT_OFFICER,
+            unit=other,
+        ),
+        case_manager=UserFactory(
+            username="casemanager",
+            first_name="Cecilia",
+            last_name="Casesson",
+            role=Role.CASE_MANAGER,
+            unit=unit,
+        ),
         provider=UserFactory(
             username="utforare",
+            first_name="Ulf",
+            last_name="Utförarsson",
             role=Role.PROVIDER,
             unit=UnitFactory(code="amc", name="AMC", kind=UnitKind.PROVIDER),
         ),
         analyst=UserFactory(
             username="analytiker",
+            first_name="Alva",
+            last_name="Analysdotter",
             role=Role.ANALYST,
             unit=UnitFactory(code="ledning", name="Ledning", kind=UnitKind.MANAGEMENT),
         ),
-        admin=UserFactory(username="admin", role=Role.ADMIN, unit=None),
+        admin=UserFactory(
+            username="admin", first_name="Adam", last_name="Adminsson", role=Role.ADMIN, unit=None
+        ),
     )
 
 
