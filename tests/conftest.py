@@ -4,12 +4,17 @@ fixed (and unlike any person's), so a test that a name is absent cannot meet it 
 from __future__ import annotations
 
 import os
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from heltid.accounts.models import Role, UnitKind, User
 from tests.factories import PersonFactory, UnitFactory, UserFactory
+from tests.transactional import as_migrated, triggers_off
+
+_STASH_BLOCKER = pytest.StashKey[Any]()
 
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
@@ -33,6 +38,41 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.fixture(autouse=True)
+def _transactional_database(
+    request: pytest.FixtureRequest, django_db_blocker: Any
+) -> Iterator[None]:
+    """For tests on the transactional database: set up after pytest-django's database, and
+    torn down before its flush (see tests/transactional.py)."""
+    if not _transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    as_migrated()
+    request.node.stash[_STASH_BLOCKER] = django_db_blocker
+    yield
+    triggers_off()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
+    """After the flush, leave the database as the migrations made it for the tests to come.
+
+    Not after the session's last test, whose teardown also destroys the test database."""
+    try:
+        return (yield)
+    finally:
+        blocker = item.stash.get(_STASH_BLOCKER, None)
+        if blocker is not None and nextitem is not None:
+            with blocker.unblock():
+                as_migrated()
 
 
 @dataclass

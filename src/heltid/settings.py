@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "heltid.registry",
     "heltid.casework",
     "heltid.catalog",
+    "heltid.referrals",
     "heltid.insights",
     "heltid.demo",
     "heltid.web",

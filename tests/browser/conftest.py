@@ -6,14 +6,12 @@ Every browser test is marked ``browser`` and put in one xdist group, so that und
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
-from django.db import connection, connections
+from django.db import connections
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, PASSWORD, TIMEOUT_MS
@@ -91,71 +89,10 @@ def login(page: Page) -> Callable[[Any], Page]:
     return log_in
 
 
-# --- The transactional database -------------------------------------------------------------
-#
-# The live server needs committed data, so these tests run on a transactional database that
-# Django empties after each test (DELETE on SQLite, TRUNCATE on PostgreSQL). Two things in the
-# migrations need help with that:
-# - the access log's append-only triggers refuse the flush: they are switched off for it only,
-#   and put back exactly as migration audit 0002 made them;
-# - the reason codes loaded by migration registry 0002 would be gone: they are loaded again
-#   before each test and after the flush, so later tests find the database as migrated.
-
-_TRIGGERS = importlib.import_module("heltid.audit.migrations.0002_access_log_append_only_triggers")
-_REASON_CODES = importlib.import_module("heltid.registry.migrations.0002_default_reason_codes")
-_STAIRCASE = importlib.import_module("heltid.catalog.migrations.0002_default_staircase")
-_STASH_BLOCKER = pytest.StashKey[Any]()
-
-
-def _triggers_off() -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_accesslog DISABLE TRIGGER USER")
-        else:
-            for statement in _TRIGGERS.SQLITE_REVERSE:
-                cursor.execute(statement)
-
-
-def _as_migrated() -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_accesslog ENABLE TRIGGER USER")
-        else:
-            for statement in _TRIGGERS.SQLITE_REVERSE + _TRIGGERS.SQLITE:
-                cursor.execute(statement)
-    _REASON_CODES.load(django_apps, None)
-    _STAIRCASE.create_steps(django_apps, None)
-
-
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Users are made by the dozen here; PBKDF2's deliberate slowness would cost seconds each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _browser_database(
-    request: pytest.FixtureRequest, transactional_db: None, django_db_blocker: Any
-) -> Iterator[None]:
-    """Set up after pytest-django's database and torn down before its flush."""
-    _as_migrated()
-    request.node.stash[_STASH_BLOCKER] = django_db_blocker
-    yield
-    _triggers_off()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
-    """After the flush, leave the database as the migrations made it for the tests to come.
-
-    Not after the session's last test, whose teardown also destroys the test database."""
-    try:
-        return (yield)
-    finally:
-        blocker = item.stash.get(_STASH_BLOCKER, None)
-        if blocker is not None and nextitem is not None:
-            with blocker.unblock():
-                _as_migrated()
 
 
 # --- One xdist worker for the browser tests ---------------------------------------------------

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
@@ -69,9 +69,13 @@ class InterventionQuerySet(models.QuerySet["Intervention"]):
     def with_capacity(self, *, on: date) -> InterventionQuerySet:
         """Annotate ``places``, ``occupied``, ``waiting`` and ``free`` as they were on a date.
 
-        The one definition of live capacity: places from the latest dated capacity change,
-        occupancy from the latest dated count (until referrals exist), free never below 0."""
+        The one definition of live capacity. Places: the latest dated capacity change.
+        Occupied: places held through Heltid's referrals on the date (offered, accepted or
+        started) plus those taken outside Heltid (the latest dated ``OccupancyCount``: other
+        referrers, or counted before go-live). Waiting: the same two sources. Free is never
+        below 0. Also ``heltid_occupied`` (the referrals alone), for taking a place."""
         from heltid.catalog.models.capacity import CapacityChange, OccupancyCount
+        from heltid.referrals.models import Referral
 
         latest_capacity = CapacityChange.objects.filter(
             intervention=OuterRef("pk"), valid_from__lte=on
@@ -79,10 +83,33 @@ class InterventionQuerySet(models.QuerySet["Intervention"]):
         latest_count = OccupancyCount.objects.filter(
             intervention=OuterRef("pk"), valid_from__lte=on
         ).order_by("-valid_from", "-pk")
+        open_on = Q(ended_at__isnull=True) | Q(ended_at__date__gt=on)
+        holders = (
+            Referral.objects.filter(open_on, intervention=OuterRef("pk"), place_from__date__lte=on)
+            .order_by()
+            .values("intervention")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        waiting = (
+            Referral.objects.filter(
+                open_on,
+                Q(place_from__isnull=True) | Q(place_from__date__gt=on),
+                intervention=OuterRef("pk"),
+                waiting_since__date__lte=on,
+            )
+            .order_by()
+            .values("intervention")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return self.annotate(
             places=Coalesce(Subquery(latest_capacity.values("places")[:1]), Value(0)),
-            occupied=Coalesce(Subquery(latest_count.values("occupied")[:1]), Value(0)),
-            waiting=Coalesce(Subquery(latest_count.values("waiting")[:1]), Value(0)),
+            heltid_occupied=Coalesce(Subquery(holders), Value(0)),
+            occupied=Coalesce(Subquery(latest_count.values("occupied")[:1]), Value(0))
+            + F("heltid_occupied"),
+            waiting=Coalesce(Subquery(latest_count.values("waiting")[:1]), Value(0))
+            + Coalesce(Subquery(waiting), Value(0)),
         ).annotate(free=Greatest(F("places") - F("occupied"), Value(0)))
 
     def offered(self) -> InterventionQuerySet:
