@@ -7,12 +7,15 @@ from django.urls import include, path
 from heltid.accounts.admin import site as admin_site
 from heltid.casework import urls as casework_urls
 from heltid.catalog import views as catalog_views
+from heltid.referrals import urls as referral_urls
 
 urlpatterns = [
     path("", include("heltid.web.urls")),
     path("", include("heltid.accounts.urls")),
     path("personer/", include("heltid.registry.urls")),
     path("personer/<int:person_id>/", include(casework_urls.person_urlpatterns)),
+    path("personer/<int:person_id>/", include(referral_urls.person_urlpatterns)),
+    path("", include("heltid.referrals.urls")),
     path("arende/", include("heltid.casework.urls")),
     path("insatser/", include("heltid.catalog.urls")),
     path("offentlig/insatser/", catalog_views.catalogue_public, name="catalogue_public"),

@@ -43,6 +43,12 @@ class Perm(StrEnum):
     CASEWORK_EDIT = "casework.edit"
     CASELOAD_VIEW = "caseload.view"
     CASELOAD_ASSIGN = "caseload.assign"
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_MAKE = "referral.make"
+    ALLOCATE = "referral.allocate"
+    PROVIDER_WORK = "provider.work"
+    SIGNAL_HANDLE = "signal.handle"
+    AF_NOTIFY = "af.notify"
 
 
 PUBLIC = "public"
@@ -59,6 +65,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CATALOGUE_VIEW,
             Perm.CASEWORK_VIEW,
             Perm.CASELOAD_ASSIGN,
+            Perm.REFERRAL_VIEW,
+            Perm.SIGNAL_HANDLE,
+            Perm.AF_NOTIFY,
         }
     ),
     Role.CASE_MANAGER: frozenset(
@@ -71,9 +80,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CASEWORK_EDIT,
             Perm.CASELOAD_VIEW,
             Perm.CASELOAD_ASSIGN,
+            Perm.REFERRAL_VIEW,
+            Perm.REFERRAL_MAKE,
+            Perm.ALLOCATE,
         }
     ),
-    Role.PROVIDER: frozenset({Perm.HOME, Perm.CATALOGUE_VIEW, Perm.CATALOGUE_EDIT}),
+    Role.PROVIDER: frozenset(
+        {Perm.HOME, Perm.CATALOGUE_VIEW, Perm.CATALOGUE_EDIT, Perm.PROVIDER_WORK}
+    ),
     Role.ANALYST: frozenset({Perm.HOME, Perm.STATISTICS_VIEW, Perm.CATALOGUE_VIEW}),
     Role.ADMIN: frozenset(
         {
@@ -146,6 +160,27 @@ def may_assign_in_unit(user: User, unit_id: int) -> bool:
     if not has_perm(user, Perm.CASELOAD_ASSIGN) or user.unit_id != unit_id:
         return False
     return user.role == Role.BENEFIT_OFFICER or is_team_lead(user)
+
+
+def provider_referrals_q(user: User) -> Q:
+    """The referrals provider staff work with, as a filter on ``Referral``: those sent to the
+    interventions of the actor linked to their unit (never one only proposed)."""
+    if not has_perm(user, Perm.PROVIDER_WORK) or user.unit_id is None:
+        return Q(pk__in=[])
+    return Q(intervention__provider__unit_id=user.unit_id) & ~Q(status="proposed")
+
+
+def may_work_intervention(user: User, intervention: Intervention) -> bool:
+    """Provider staff work with their own organisation's interventions only."""
+    return (
+        has_perm(user, Perm.PROVIDER_WORK)
+        and user.unit_id is not None
+        and intervention.provider.unit_id == user.unit_id
+    )
+
+
+def may_make_referral(user: User, person: Person) -> bool:
+    return has_perm(user, Perm.REFERRAL_MAKE) and may_view_person(user, person)
 
 
 def may_edit_intervention(user: User, intervention: Intervention) -> bool:

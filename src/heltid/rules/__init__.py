@@ -40,6 +40,7 @@ from .types import (
     RiksnormLine,
     RiksnormResult,
 )
+from .waiting import WaitingFacts, WaitingPriority, waiting_priority
 
 __all__ = [
     "CaseworkFacts",
@@ -56,6 +57,8 @@ __all__ = [
     "ReasonGroup",
     "RiksnormLine",
     "RiksnormResult",
+    "WaitingFacts",
+    "WaitingPriority",
     "casework_deadlines",
     "default_reason_codes",
     "effective_exemption",
@@ -66,5 +69,6 @@ __all__ = [
     "riksnorm",
     "riksnorm_as_json",
     "riksnorm_shared_adult",
+    "waiting_priority",
     "weekly_hours",
 ]

@@ -53,6 +53,21 @@ class CaseworkDeadlines:
 
 
 @dataclass(frozen=True)
+class ReferralRules:
+    """Signals, the seamless chain and waiting-list priority points."""
+
+    unexcused_absence_days: Sourced[int]
+    absence_period_days: Sourced[int]
+    gap_days: Sourced[int]
+    points_per_month_covered: Sourced[int]
+    max_months_counted: Sourced[int]
+    young_adult_points: Sourced[int]
+    outside_af_points: Sourced[int]
+    past_activation_date_points: Sourced[int]
+    requested_step_points: Sourced[int]
+
+
+@dataclass(frozen=True)
 class Policy:
     """One dated version of a municipal policy."""
 
@@ -69,6 +84,7 @@ class Policy:
     state_programmes: Sourced[tuple[str, ...]]
     state_programme_days: Sourced[int]
     casework: CaseworkDeadlines
+    referrals: ReferralRules
 
     def group(self, code: ExemptionGroup) -> ExemptionGroupDefinition:
         """The policy's definition of an exemption group."""
@@ -155,6 +171,15 @@ def _casework(data: Mapping[str, Any], *, where: str) -> CaseworkDeadlines:
     )
 
 
+def _referrals(data: Mapping[str, Any], *, where: str) -> ReferralRules:
+    return ReferralRules(
+        **{
+            name: sourced_int(data, name, where=where)
+            for name in ReferralRules.__dataclass_fields__
+        }
+    )
+
+
 @cache
 def _parse(name: str, version: ParameterVersion) -> Policy:
     where = f"{version.file} [{version.key}]"
@@ -187,6 +212,7 @@ def _parse(name: str, version: ParameterVersion) -> Policy:
         state_programmes=sourced_strings(data, "state_programmes", where=where),
         state_programme_days=sourced_int(data, "state_programme_days", where=where),
         casework=_casework(table(data, "casework", where=where), where=f"{where}.casework"),
+        referrals=_referrals(table(data, "referrals", where=where), where=f"{where}.referrals"),
     )
     unknown = [
         programme

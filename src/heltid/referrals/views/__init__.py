@@ -1,0 +1,1 @@
+"""Referral pages, one module per entity."""
