@@ -15,9 +15,16 @@ pytestmark = BROWSER_MARKS
 
 # The menu's links per role, by address (the link texts are translated).
 MENU = {
-    "officer": {"/", "/personer/", "/personer/ny/", "/personer/import/", "/insatser/"},
+    "officer": {
+        "/",
+        "/personer/",
+        "/signaler/",
+        "/personer/ny/",
+        "/personer/import/",
+        "/insatser/",
+    },
     "case_manager": {"/", "/arende/", "/personer/", "/insatser/"},
-    "provider": {"/", "/insatser/"},
+    "provider": {"/", "/utforare/", "/insatser/"},
     "analyst": {"/", "/insatser/", "/statistik/"},
     "admin": {"/", "/personer/import/", "/insatser/", "/statistik/", "/logg/", "/admin/"},
 }
@@ -28,6 +35,8 @@ ROLE_PAGES = {
     "/personer/",
     "/personer/ny/",
     "/personer/import/",
+    "/signaler/",
+    "/utforare/",
     "/insatser/",
     "/statistik/",
     "/logg/",

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from heltid.accounts.models import Role, User
 from heltid.accounts.permissions import is_team_lead, may_see_protected_identity
 from heltid.casework.facts import casework_facts, with_casework_dates
-from heltid.casework.models import Exit
+from heltid.casework.models import ActivityStatus, Exit, PlanActivity
+from heltid.referrals.models import OPEN, Referral, ReferralStatus
 from heltid.registry.facts import coverage_facts
 from heltid.registry.models import Child, Exemption, Person, SupportPeriod
 from heltid.rules import (
@@ -36,6 +38,7 @@ from heltid.rules import (
     casework_deadlines,
     explain,
 )
+from heltid.rules.policy import load_policy
 
 
 class TodoKind(StrEnum):
@@ -142,12 +145,159 @@ class CaseloadRow:
 
 
 def caseload_signals(*, persons: list[Person], today: date) -> dict[int, list[Todo]]:
-    """Signals from providers (absence, a referral ended, …) per person id, as to-dos.
+    """What the referral flow asks of the case manager, per person id, as to-dos — in one
+    query for all ``persons`` (pass them from :func:`caseload_queryset`, whose prefetches the
+    coverage check reads):
 
-    EMPTY HOOK: signals come with the referral issue, which fills this in — with one query
-    for all ``persons`` (never one per person), returning ``Todo(kind=TodoKind.SIGNAL,
-    state=…, due_on=…, text=…)``. Until then there are no signals."""
-    return {}
+    - a place was offered from the waiting list: tell the participant (one per offer);
+    - an intervention was completed and no next step is chosen yet (no open referral, no
+      planned or ongoing activity added since): choose the next step;
+    - a gap: a covered person has had no referral accepted or started and no ongoing plan
+      activity since their last activity ended, for more than the policy's ``gap_days``.
+
+    Nothing for a person whose case was closed by an exit after it happened."""
+    if not persons:
+        return {}
+    latest_completed = Referral.objects.filter(
+        person=OuterRef("pk"), status=ReferralStatus.COMPLETED, ended_at__isnull=False
+    ).order_by("-ended_at", "-pk")
+    last_referral_end = Referral.objects.filter(
+        person=OuterRef("pk"), started_on__isnull=False, ended_at__isnull=False
+    ).order_by("-ended_at", "-pk")
+    last_activity_end = PlanActivity.objects.filter(
+        plan__person=OuterRef("pk"),
+        status=ActivityStatus.COMPLETED,
+        end_on__isnull=False,
+        end_on__lte=today,
+    ).order_by("-end_on", "-pk")
+    rows = (
+        Person.objects.filter(pk__in=[p.pk for p in persons])
+        .annotate(
+            offered=FilteredRelation(
+                "referrals", condition=Q(referrals__status=ReferralStatus.OFFERED)
+            ),
+            completed_name=Subquery(latest_completed.values("intervention__name")[:1]),
+            completed_at=Subquery(latest_completed.values("ended_at")[:1]),
+            last_referral_end=Subquery(last_referral_end.values("ended_at")[:1]),
+            last_activity_end=Subquery(last_activity_end.values("end_on")[:1]),
+        )
+        .annotate(
+            has_open=Exists(Referral.objects.filter(person=OuterRef("pk"), status__in=OPEN)),
+            next_activity=Exists(
+                PlanActivity.objects.filter(
+                    plan__person=OuterRef("pk"),
+                    status__in=[ActivityStatus.PLANNED, ActivityStatus.ONGOING],
+                    added_at__gt=OuterRef("completed_at"),
+                )
+            ),
+            in_referral=Exists(
+                Referral.objects.filter(
+                    person=OuterRef("pk"),
+                    status__in=[ReferralStatus.ACCEPTED, ReferralStatus.STARTED],
+                )
+            ),
+            in_activity=Exists(
+                PlanActivity.objects.filter(
+                    plan__person=OuterRef("pk"), status=ActivityStatus.ONGOING
+                )
+            ),
+        )
+        .order_by("pk", "offered__offered_at", "offered__pk")
+        .values_list(
+            "pk",
+            "offered__intervention__name",
+            "offered__offered_at",
+            "completed_name",
+            "completed_at",
+            "has_open",
+            "next_activity",
+            "in_referral",
+            "in_activity",
+            "last_referral_end",
+            "last_activity_end",
+        )
+    )
+    try:
+        gap_days: int | None = load_policy(settings.HELTID_POLICY, today).referrals.gap_days.value
+    except ParameterError:
+        gap_days = None
+    by_pk = {p.pk: p for p in persons}
+    todos: dict[int, list[Todo]] = {}
+    seen: set[int] = set()
+    for (
+        pk,
+        offered_name,
+        offered_at,
+        completed_name,
+        completed_at,
+        has_open,
+        next_activity,
+        in_referral,
+        in_activity,
+        referral_end,
+        activity_end,
+    ) in rows:
+        person = by_pk[pk]
+        exited_on = getattr(person, "exited_on", None)
+        found = todos.setdefault(pk, [])
+        if offered_name is not None:
+            found.append(
+                Todo(
+                    kind=TodoKind.SIGNAL,
+                    state=DeadlineState.DUE,
+                    due_on=timezone.localdate(offered_at) if offered_at else today,
+                    text=gettext("Offered a place in %(intervention)s: tell the participant")
+                    % {"intervention": offered_name},
+                )
+            )
+        if pk in seen:
+            continue  # the rest is per person, repeated on each offered row
+        seen.add(pk)
+        if completed_at is not None and not has_open and not next_activity:
+            ended = timezone.localdate(completed_at)
+            if exited_on is None or exited_on < ended:
+                found.append(
+                    Todo(
+                        kind=TodoKind.SIGNAL,
+                        state=DeadlineState.DUE,
+                        due_on=ended,
+                        text=gettext("%(intervention)s completed: choose the next step")
+                        % {"intervention": completed_name},
+                    )
+                )
+        ends = [d for d in (_local(referral_end), activity_end) if d is not None]
+        if gap_days is None or in_referral or in_activity or not ends:
+            continue
+        last_end = max(ends)
+        if (today - last_end).days <= gap_days:
+            continue
+        if exited_on is not None and exited_on >= last_end:
+            continue
+        if not _covered(person, today):
+            continue
+        found.append(
+            Todo(
+                kind=TodoKind.SIGNAL,
+                state=DeadlineState.OVERDUE,
+                due_on=last_end + timedelta(days=gap_days),
+                text=gettext("Gap: no ongoing activity since %(day)s")
+                % {"day": last_end.isoformat()},
+            )
+        )
+    return {pk: found for pk, found in todos.items() if found}
+
+
+def _local(moment: Any) -> date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def _covered(person: Person, today: date) -> bool:
+    try:
+        return explain(
+            coverage_facts(person, on=today), on=today, policy=settings.HELTID_POLICY
+        ).covered
+    except (ValueError, ParameterError):
+        return False
 
 
 # --- The caseload -------------------------------------------------------------------------------

@@ -41,6 +41,8 @@ OPEN = (
     ReferralStatus.ACCEPTED,
     ReferralStatus.STARTED,
 )
+# The waiting list's order: highest priority points first, then the longest wait.
+WAITING_ORDER = ("-priority", "waiting_since", "pk")
 # The one definition of how a referral may move.
 TRANSITIONS: dict[str, frozenset[str]] = {
     ReferralStatus.PROPOSED: frozenset({ReferralStatus.SENT, ReferralStatus.WITHDRAWN}),

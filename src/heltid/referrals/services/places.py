@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
 from heltid.catalog.models import Intervention
-from heltid.referrals.models import HOLDING, TRANSITIONS, Referral, ReferralEvent, ReferralStatus
+from heltid.referrals.models import (
+    HOLDING,
+    TRANSITIONS,
+    WAITING_ORDER,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+)
 
 
 def transition(
@@ -131,7 +138,7 @@ def offer_next(
     offered = []
     waiting = Referral.objects.filter(
         intervention_id=intervention_id, status=ReferralStatus.WAITING
-    ).order_by("-priority", "waiting_since", "pk")
+    ).order_by(*WAITING_ORDER)
     for candidate in waiting:
         slot = free_slot(intervention_id, on=today)
         if slot is None:

@@ -1,0 +1,1 @@
+"""Planning algorithms without Django: plain data in, plain data out."""

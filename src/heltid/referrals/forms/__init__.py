@@ -1,0 +1,1 @@
+"""Referral forms, one module per entity."""

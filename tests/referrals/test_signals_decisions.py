@@ -1,0 +1,311 @@
+"""Signals to the benefit officer and the decision under SoL 12 kap. 5 §; never to providers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from heltid.audit.models import AccessLog
+from heltid.referrals.models import AfNotification, Attendance, Decision, Signal
+from heltid.referrals.services.signals import absence_signals, refusal_signal
+from heltid.registry.models import Child
+from tests.factories import PersonFactory
+from tests.referrals.test_attendance import LAST_WEEK, own_intervention, placed
+
+TODAY = timezone.localdate()
+
+
+def _absent(referral: Any, *days: Any) -> None:
+    for day in days:
+        Attendance.objects.create(referral=referral, day=day, status="unexcused", hours=4)
+
+
+def _days_ago(*numbers: int) -> list[Any]:
+    return [TODAY - timedelta(days=n) for n in numbers]
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _signal(staff: Any, *, children: int = 0, **person: Any) -> Signal:
+    owner = PersonFactory(unit=staff.unit, **person)
+    for n in range(children):
+        Child.objects.create(
+            household=owner.household, birth_date=TODAY.replace(year=TODAY.year - 4 - 5 * n)
+        )
+    referral = placed(own_intervention(staff), person=owner)
+    _absent(referral, *_days_ago(9, 8, 7))
+    [signal] = absence_signals(referral=referral, today=TODAY, acting_user=None)
+    return signal
+
+
+# --- Raising signals -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_absence__under_the_threshold__no_signal(staff: Any) -> None:
+    referral = placed(own_intervention(staff))
+    _absent(referral, *_days_ago(3, 2))
+    assert absence_signals(referral=referral, today=TODAY, acting_user=None) == []
+
+
+@pytest.mark.django_db
+def test_absence__threshold_reached__one_signal__idempotent(staff: Any) -> None:
+    referral = placed(own_intervention(staff))
+    _absent(referral, *_days_ago(6, 4, 2))
+    Attendance.objects.create(
+        referral=referral, day=TODAY - timedelta(days=3), status="sick", hours=4
+    )
+    [signal] = absence_signals(referral=referral, today=TODAY, acting_user=staff.provider)
+    assert (signal.kind, signal.person_id, signal.referral_id) == (
+        "unexcused_absence",
+        referral.person_id,
+        referral.pk,
+    )
+    assert (signal.period_start, signal.period_end) == tuple(_days_ago(6, 2))
+    assert absence_signals(referral=referral, today=TODAY, acting_user=None) == []
+    assert (
+        absence_signals(referral=referral, today=TODAY + timedelta(days=1), acting_user=None) == []
+    )
+    assert Signal.objects.count() == 1
+    assert AccessLog.objects.filter(action="create", person_id=referral.person_id).count() == 1
+
+
+@pytest.mark.django_db
+def test_absence__new_absence_after_a_signal__counts_again(staff: Any) -> None:
+    referral = placed(own_intervention(staff))
+    _absent(referral, *_days_ago(20, 19, 18))
+    assert len(absence_signals(referral=referral, today=TODAY, acting_user=None)) == 1
+    _absent(referral, *_days_ago(5, 4))
+    assert absence_signals(referral=referral, today=TODAY, acting_user=None) == []
+    _absent(referral, *_days_ago(3))
+    [second] = absence_signals(referral=referral, today=TODAY, acting_user=None)
+    assert (second.period_start, second.period_end) == tuple(_days_ago(5, 3))
+
+
+@pytest.mark.django_db
+def test_absence__outside_the_period__not_counted(staff: Any) -> None:
+    referral = placed(own_intervention(staff), since_days=90)
+    _absent(referral, *_days_ago(45, 40, 2))  # the policy counts the last 30 days
+    assert absence_signals(referral=referral, today=TODAY, acting_user=None) == []
+
+
+@pytest.mark.django_db
+def test_refusal__one_signal_per_referral(staff: Any) -> None:
+    referral = placed(own_intervention(staff))
+    first = refusal_signal(referral=referral, acting_user=staff.provider)
+    again = refusal_signal(referral=referral, acting_user=staff.provider)
+    assert first.pk == again.pk and first.kind == "refusal"
+    assert referral.intervention.name in first.text
+    assert Signal.objects.count() == 1
+
+
+# --- The signal list ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_signal_list__own_unit_open_signals_oldest_first_with_evidence(staff: Any) -> None:
+    old = _signal(staff, first_name="Äldst", last_name="Först")
+    new = _signal(staff, first_name="Yngst", last_name="Sist")
+    Signal.objects.filter(pk=old.pk).update(raised_at=timezone.now() - timedelta(days=2))
+    closed = _signal(staff, first_name="Redan", last_name="Klar")
+    Signal.objects.filter(pk=closed.pk).update(closed_at=timezone.now())
+    elsewhere = _signal(staff, first_name="Annan", last_name="Enhet")
+    type(elsewhere.person).objects.filter(pk=elsewhere.person_id).update(unit=staff.other_unit)
+    page = _client(staff.officer).get(reverse("signal_list")).content.decode()
+    assert page.index("Äldst Först") < page.index("Yngst Sist")
+    assert "Redan Klar" not in page and "Annan Enhet" not in page
+    assert old.referral.intervention.name in page
+    assert _days_ago(9)[0].isoformat() in page
+    assert reverse("decision_new", args=[new.pk]) in page
+    viewed = AccessLog.objects.filter(user=staff.officer, action="view")
+    assert set(viewed.values_list("person_id", flat=True)) == {old.person_id, new.person_id}
+
+
+@pytest.mark.django_db
+def test_signal_list__protected_identity__name_hidden(staff: Any) -> None:
+    _signal(staff, first_name="Dold", last_name="Person", protected_identity=True)
+    page = _client(staff.officer).get(reverse("signal_list")).content.decode()
+    assert "Skyddad identitet" in page and "Dold Person" not in page
+
+
+@pytest.mark.parametrize("role", ["provider", "case_manager", "analyst", "admin"])
+@pytest.mark.django_db
+def test_signals__never_reach_other_roles(staff: Any, role: str) -> None:
+    """Provider staff above all: no page, no form, no export, no panel with signals."""
+    signal = _signal(staff, first_name="Signal", last_name="Person")
+    client = _client(getattr(staff, role))
+    for name, args in (("signal_list", []), ("decision_new", [signal.pk])):
+        assert client.get(reverse(name, args=args)).status_code == 403
+    assert client.post(reverse("decision_new", args=[signal.pk]), {}).status_code == 403
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_signals__provider__nothing_anywhere_they_can_reach(staff: Any) -> None:
+    signal = _signal(staff, first_name="Signal", last_name="Person")
+    client = _client(staff.provider)
+    reachable = [
+        reverse("attendance_week", args=[signal.referral.intervention_id])
+        + f"?vecka={LAST_WEEK.code}",
+        reverse("home"),
+    ]
+    for url in reachable:
+        response = client.get(url)
+        body = response.content.decode()
+        assert signal.text not in body
+        assert reverse("signal_list") not in body
+    for url in (reverse("af_notifications"), reverse("af_export") + "?format=csv"):
+        assert client.get(url).status_code == 403
+        assert client.post(url).status_code == 403
+
+
+# --- The decision -----------------------------------------------------------------------------
+
+
+def _decision_data(**changes: Any) -> dict[str, Any]:
+    data = {
+        "outcome": "reduction",
+        "amount": "1200",
+        "reason": "Tre dagars frånvaro utan godtagbart skäl.",
+        "acceptable_reason": "Inget godtagbart skäl har framkommit vid kontakt.",
+        "child_impact": "",
+        "decided_on": TODAY.isoformat(),
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+def test_decision__form_shows_the_signal_and_the_childrens_ages(staff: Any) -> None:
+    signal = _signal(staff, children=2)
+    page = _client(staff.officer).get(reverse("decision_new", args=[signal.pk])).content.decode()
+    assert signal.text in page
+    assert "4, 9" in page
+    assert 'name="child_impact"' in page and "required" in page
+
+
+@pytest.mark.django_db
+def test_decision__children__child_impact_required(staff: Any) -> None:
+    signal = _signal(staff, children=1)
+    response = _client(staff.officer).post(
+        reverse("decision_new", args=[signal.pk]), _decision_data()
+    )
+    assert response.status_code == 200
+    assert 'id="id_child_impact_error"' in response.content.decode()
+    assert not Decision.objects.exists()
+    assert Signal.objects.get(pk=signal.pk).closed_at is None
+    assert not AfNotification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_decision__recorded__signal_closed__af_notified__logged(staff: Any) -> None:
+    signal = _signal(staff, children=1)
+    response = _client(staff.officer).post(
+        reverse("decision_new", args=[signal.pk]),
+        _decision_data(child_impact="Barnets behov täcks; nedsättningen rör vuxendelen."),
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.outcome, decision.amount, decision.signal_id, decision.decided_by) == (
+        "reduction",
+        1200,
+        signal.pk,
+        staff.officer,
+    )
+    assert decision.child_impact.startswith("Barnets behov")
+    assert Signal.objects.get(pk=signal.pk).closed_at is not None
+    note = AfNotification.objects.get()
+    assert (note.kind, note.person_id, note.created_by) == (
+        "decision",
+        signal.person_id,
+        staff.officer,
+    )
+    assert AccessLog.objects.filter(
+        user=staff.officer, action="create", person_id=signal.person_id
+    ).exists()
+    # handled: the form is no longer offered
+    again = _client(staff.officer).get(reverse("decision_new", args=[signal.pk]))
+    assert again.status_code == 302
+    assert Decision.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_decision__no_children__no_action_without_child_impact(staff: Any) -> None:
+    signal = _signal(staff)
+    response = _client(staff.officer).post(
+        reverse("decision_new", args=[signal.pk]),
+        _decision_data(outcome="no_action", amount="500"),
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.outcome, decision.amount, decision.child_impact) == ("no_action", None, "")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"reason": "  "}, "reason"),
+        ({"acceptable_reason": ""}, "acceptable_reason"),
+        ({"amount": ""}, "amount"),
+        ({"amount": "-5"}, "amount"),
+        ({"amount": "99999999999999"}, "amount"),
+        ({"outcome": "prison"}, "outcome"),
+        ({"decided_on": "2999-01-01"}, "decided_on"),
+        ({"decided_on": "igår"}, "decided_on"),
+    ],
+)
+@pytest.mark.django_db
+def test_decision__bad_input__field_error__nothing_changes(
+    staff: Any, changes: dict[str, str], field: str
+) -> None:
+    signal = _signal(staff)
+    response = _client(staff.officer).post(
+        reverse("decision_new", args=[signal.pk]), _decision_data(**changes)
+    )
+    assert response.status_code == 200
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert not Decision.objects.exists()
+    assert Signal.objects.get(pk=signal.pk).closed_at is None
+
+
+@pytest.mark.django_db
+def test_decision__other_units_signal__404_and_denied_logged(staff: Any) -> None:
+    signal = _signal(staff)
+    client = _client(staff.outsider)
+    assert client.get(reverse("decision_new", args=[signal.pk])).status_code == 404
+    assert (
+        client.post(reverse("decision_new", args=[signal.pk]), _decision_data()).status_code == 404
+    )
+    assert not Decision.objects.exists()
+    assert AccessLog.objects.filter(
+        user=staff.outsider, action="denied", person_id=signal.person_id
+    ).exists()
+
+
+@pytest.mark.parametrize("signal_id", [0, 999_999, 2**63, 10**30])
+@pytest.mark.django_db
+def test_decision__missing_signal__404(staff: Any, signal_id: int) -> None:
+    assert _client(staff.officer).get(f"/signaler/{signal_id}/beslut/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_decision__shown_on_the_person_page(staff: Any) -> None:
+    signal = _signal(staff)
+    _client(staff.officer).post(
+        reverse("decision_new", args=[signal.pk]), _decision_data(outcome="refusal", amount="")
+    )
+    Signal.objects.filter(pk=signal.pk).update()
+    type(signal.person).objects.filter(pk=signal.person_id).update(case_manager=staff.case_manager)
+    for user in (staff.officer, staff.case_manager):
+        page = _client(user).get(reverse("person_detail", args=[signal.person_id])).content.decode()
+        assert "data-decision=" in page
+        assert "Tre dagars frånvaro utan godtagbart skäl." in page
