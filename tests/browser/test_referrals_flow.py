@@ -1,11 +1,13 @@
-"""The referral flow in the browser: the case manager refers a person from the plan to a full
+"""Issue 5's acceptance in the browser: the case manager refers a person from the plan to a full
 intervention; the provider accepts it onto the waiting list, ends another participant's place,
-and confirms the place the waiting person is offered; the case manager is told. axe-core finds
-nothing on the case manager's and the provider's new pages."""
+and confirms the place the waiting person is offered; the case manager is told; the provider
+marks a week's attendance with one unexcused absence; the benefit officer sees the signal and
+records a decision with a child-impact note. axe-core finds nothing on the new pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,11 +16,13 @@ from playwright.sync_api import Page
 
 from heltid.casework.models import ActivityKind
 from heltid.casework.services.plan import NewActivity, plan_create
-from heltid.referrals.models import Referral, ReferralStatus
+from heltid.referrals.models import Attendance, Decision, Referral, ReferralStatus, Signal
 from heltid.referrals.services.referral import referral_accept, referral_create, referral_start
+from heltid.registry.models import Child
 from tests.browser.support import BROWSER_MARKS, assert_no_axe_violations
 from tests.catalog.factories import ActorFactory, InterventionFactory
 from tests.factories import PersonFactory
+from tests.referrals.test_attendance import LAST_WEEK
 
 pytestmark = BROWSER_MARKS
 
@@ -47,6 +51,7 @@ def test_referral__full_intervention__waiting__freed_place_offered_and_confirmed
     person = PersonFactory(
         unit=staff.unit, case_manager=staff.case_manager, first_name="Vera", last_name="Väntare"
     )
+    Child.objects.create(household=person.household, birth_date=today - timedelta(days=6 * 365))
     plan = plan_create(
         person=person,
         goal="Arbete inom lager",
@@ -145,3 +150,48 @@ def test_referral__full_intervention__waiting__freed_place_offered_and_confirmed
     holding = page.locator(f"main #participants tr[data-referral='{referral.pk}']")
     assert holding.get_attribute("data-status") == "accepted"
     assert_no_axe_violations(page, what="provider intervention with participants")
+
+    # 6. Issue 5's acceptance goes on: Vera has had the place since last week; the provider
+    #    marks that week with one unexcused absence, in one save for the group.
+    week_start = LAST_WEEK.monday
+    Referral.objects.filter(pk=referral.pk).update(
+        accepted_at=timezone.make_aware(datetime.combine(week_start, time(8))),
+        place_from=timezone.make_aware(datetime.combine(week_start, time(8))),
+    )
+    page.goto(f"/utforare/insatser/{lager.pk}/narvaro/?vecka={LAST_WEEK.code}")
+    wednesday = week_start + timedelta(days=2)
+    page.get_by_label(f"Vera Väntare, onsdag {wednesday.isoformat()}").select_option("unexcused")
+    submit(page)
+    assert Attendance.objects.filter(referral=referral, status="unexcused").count() == 1
+    assert Attendance.objects.filter(referral=referral, status="present").count() == 4
+    assert "signal" not in page.locator("main").inner_text().lower()  # never to the provider
+
+    # 7. The benefit officer sees the signal and decides, with a child-impact note (Vera has a
+    #    child at home): first without it, which the form refuses.
+    page = login(staff.officer)
+    with page.expect_navigation():
+        page.click("header nav a[href='/signaler/']")
+    signal = Signal.objects.get(person=person)
+    row = page.locator(f"tr[data-signal='{signal.pk}']")
+    assert "Vera Väntare" in row.inner_text()
+    with page.expect_navigation():
+        page.click(f"a[href='/signaler/{signal.pk}/beslut/']")
+    page.check("input[name=outcome][value=no_action]")
+    page.fill("textarea[name=reason]", "En dags frånvaro, första gången.")
+    page.fill("textarea[name=acceptable_reason]", "Sjukt barn; godtagbart skäl.")
+    submit(page)
+    assert page.locator("#id_child_impact_error").count() == 1
+    assert not Decision.objects.exists()
+    page.fill(
+        "textarea[name=child_impact]", "Ingen nedsättning: barnets försörjning påverkas inte."
+    )
+    submit(page)
+    decision = Decision.objects.get(person=person)
+    assert (decision.outcome, decision.signal_id, decision.decided_by_id) == (
+        "no_action",
+        signal.pk,
+        staff.officer.pk,
+    )
+    assert "barnets försörjning" in decision.child_impact
+    page.goto(f"/personer/{person.pk}/")
+    assert "En dags frånvaro" in page.locator("main").inner_text()

@@ -307,25 +307,27 @@ def test_save__again__updates_the_cells__no_duplicates(staff: Any) -> None:
 
 @pytest.mark.django_db
 def test_save__unexcused__signal_and_af_notification_once(staff: Any) -> None:
+    """Linköping's threshold is one day: each new stretch of unexcused absence is one signal."""
     item = own_intervention(staff)
     referral = placed(item)
     client = provider_client(staff)
     data = grid_post(client.get(url(item, LAST_WEEK)).content.decode())
     data[cell_name(referral.pk, LAST_WEEK.monday)] = "unexcused"
     client.post(url(item, LAST_WEEK), data)
-    assert not Signal.objects.exists()  # one day: under the threshold of three
+    first = Signal.objects.get()
+    assert (first.period_start, first.period_end) == (LAST_WEEK.monday, LAST_WEEK.monday)
     assert list(AfNotification.objects.values_list("kind", flat=True)) == ["absence"]
     for day in LAST_WEEK.days[1:3]:
         data[cell_name(referral.pk, day)] = "unexcused"
     client.post(url(item, LAST_WEEK), data)
     client.post(url(item, LAST_WEEK), data)  # saved twice: nothing new the second time
-    signal = Signal.objects.get()
+    signal = Signal.objects.exclude(pk=first.pk).get()
     assert (signal.kind, signal.referral_id, signal.person_id) == (
         "unexcused_absence",
         referral.pk,
         referral.person_id,
     )
-    assert (signal.period_start, signal.period_end) == (LAST_WEEK.monday, LAST_WEEK.days[2])
+    assert (signal.period_start, signal.period_end) == (LAST_WEEK.days[1], LAST_WEEK.days[2])
     assert AfNotification.objects.filter(kind="absence").count() == 2
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from typing import Any
 
@@ -14,10 +15,29 @@ from heltid.audit.models import AccessLog
 from heltid.referrals.models import AfNotification, Attendance, Decision, Signal
 from heltid.referrals.services.signals import absence_signals, refusal_signal
 from heltid.registry.models import Child
+from heltid.rules.parameters import Sourced
 from tests.factories import PersonFactory
 from tests.referrals.test_attendance import LAST_WEEK, own_intervention, placed
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def threshold_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A municipality that signals at three days of unexcused absence (Linköping: one)."""
+    from heltid.referrals.services import signals
+
+    real = signals.load_policy
+
+    def with_three(name: str, on: Any = None) -> Any:
+        policy = real(name, on)
+        rules = dataclasses.replace(
+            policy.referrals,
+            unexcused_absence_days=Sourced(3, "test: tre dagar"),
+        )
+        return dataclasses.replace(policy, referrals=rules)
+
+    monkeypatch.setattr(signals, "load_policy", with_three)
 
 
 def _absent(referral: Any, *days: Any) -> None:
@@ -51,14 +71,16 @@ def _signal(staff: Any, *, children: int = 0, **person: Any) -> Signal:
 
 
 @pytest.mark.django_db
-def test_absence__under_the_threshold__no_signal(staff: Any) -> None:
+def test_absence__under_the_threshold__no_signal(staff: Any, threshold_three: None) -> None:
     referral = placed(own_intervention(staff))
     _absent(referral, *_days_ago(3, 2))
     assert absence_signals(referral=referral, today=TODAY, acting_user=None) == []
 
 
 @pytest.mark.django_db
-def test_absence__threshold_reached__one_signal__idempotent(staff: Any) -> None:
+def test_absence__threshold_reached__one_signal__idempotent(
+    staff: Any, threshold_three: None
+) -> None:
     referral = placed(own_intervention(staff))
     _absent(referral, *_days_ago(6, 4, 2))
     Attendance.objects.create(
@@ -80,7 +102,9 @@ def test_absence__threshold_reached__one_signal__idempotent(staff: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_absence__new_absence_after_a_signal__counts_again(staff: Any) -> None:
+def test_absence__new_absence_after_a_signal__counts_again(
+    staff: Any, threshold_three: None
+) -> None:
     referral = placed(own_intervention(staff))
     _absent(referral, *_days_ago(20, 19, 18))
     assert len(absence_signals(referral=referral, today=TODAY, acting_user=None)) == 1
@@ -92,7 +116,7 @@ def test_absence__new_absence_after_a_signal__counts_again(staff: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_absence__outside_the_period__not_counted(staff: Any) -> None:
+def test_absence__outside_the_period__not_counted(staff: Any, threshold_three: None) -> None:
     referral = placed(own_intervention(staff), since_days=90)
     _absent(referral, *_days_ago(45, 40, 2))  # the policy counts the last 30 days
     assert absence_signals(referral=referral, today=TODAY, acting_user=None) == []
@@ -309,3 +333,11 @@ def test_decision__shown_on_the_person_page(staff: Any) -> None:
         page = _client(user).get(reverse("person_detail", args=[signal.person_id])).content.decode()
         assert "data-decision=" in page
         assert "Tre dagars frånvaro utan godtagbart skäl." in page
+
+
+@pytest.mark.django_db
+def test_absence__linkoping__one_day_is_enough(staff: Any) -> None:
+    referral = placed(own_intervention(staff))
+    _absent(referral, *_days_ago(2))
+    [signal] = absence_signals(referral=referral, today=TODAY, acting_user=None)
+    assert (signal.period_start, signal.period_end) == tuple(_days_ago(2, 2))
