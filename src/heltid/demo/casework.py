@@ -8,11 +8,12 @@ Deterministic for a seed and a day; written with ``bulk_create`` inside the demo
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from heltid.accounts.models import User
 from heltid.casework.models import (
@@ -28,7 +29,10 @@ from heltid.casework.models import (
     PlanVersion,
 )
 from heltid.casework.versions import snapshot
-from heltid.catalog.models import Intervention, InterventionStatus, Step
+from heltid.catalog.models import Intervention, InterventionStatus, OccupancyCount, Step
+from heltid.referrals.models import Referral, ReferralStatus
+from heltid.referrals.services.places import transition
+from heltid.referrals.services.referral import referral_accept, referral_create
 from heltid.registry.facts import coverage_facts
 from heltid.registry.models import Child, Person
 from heltid.rules import explain
@@ -63,7 +67,67 @@ def build_casework(*, seed: int, today: date) -> int:
     plans = 0
     for case_manager in case_managers:
         plans += _caseload(rng, case_manager, interventions, today)
+    _referrals(today)
     return plans
+
+
+def _referrals(today: date) -> None:
+    """Plan activities in an intervention get their referral, through the real services.
+
+    The catalogue's counted occupancy (``OccupancyCount``) already includes these participants,
+    so each referral that takes a place (or joins a queue) takes it over from the count: the
+    staircase keeps the seeds' numbers, and the provider logins see real participants."""
+    activities = (
+        PlanActivity.objects.filter(kind=ActivityKind.INTERVENTION)
+        .select_related("plan__person", "plan__created_by", "intervention")
+        .order_by("pk")
+    )
+    for activity in activities:
+        if activity.intervention is None:
+            continue
+        count = (
+            OccupancyCount.objects.filter(intervention=activity.intervention, valid_from__lte=today)
+            .order_by("-valid_from", "-pk")
+            .first()
+        )
+        if count is None:
+            continue
+        if count.occupied > 0:
+            count.occupied -= 1
+        elif count.waiting > 0:
+            count.waiting -= 1
+        else:
+            continue
+        count.save(update_fields=["occupied", "waiting"])
+        manager = activity.plan.created_by
+        referral = referral_create(
+            person=activity.plan.person,
+            intervention=activity.intervention,
+            plan_activity=activity,
+            send=True,
+            acting_user=manager,
+            today=today,
+        )
+        referral = referral_accept(referral=referral, acting_user=None, today=today)
+        if referral.status == "accepted" and activity.status == ActivityStatus.ONGOING:
+            # The demo's day may lie before the real today, where referral_start's date checks
+            # stand: the transition itself is the same.
+            transition(referral, ReferralStatus.STARTED, acting_user=None)
+        # From the day the count was taken, like the participants it stood for.
+        since = timezone.make_aware(datetime.combine(count.valid_from, time(8)))
+        started = (
+            max(count.valid_from, activity.start_on or today)
+            if referral.status == ReferralStatus.STARTED
+            else None
+        )
+        Referral.objects.filter(pk=referral.pk).update(
+            started_on=started,
+            sent_at=since,
+            place_from=since if referral.slot else None,
+            accepted_at=since if referral.slot else None,
+            waiting_since=None if referral.slot else since,
+            created_at=since,
+        )
 
 
 def _requested_steps(rng: random.Random) -> None:
