@@ -1,0 +1,142 @@
+"""The dashboard page: who may see it, its filters, bad input, and the demo's seed facts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from heltid.demo.generator import build_demo
+from heltid.insights import metrics
+from heltid.insights.filters import InsightFilter
+from tests.conftest import Staff
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/statistik/oversikt/"
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_dashboard__url__named() -> None:
+    assert reverse("dashboard") == URL
+
+
+@pytest.mark.parametrize("who", ["officer", "case_manager", "provider"])
+def test_dashboard__without_statistics_permission__forbidden(staff: Staff, who: str) -> None:
+    response = _client(getattr(staff, who)).get(URL)
+    assert response.status_code in (403, 404)
+
+
+def test_dashboard__anonymous__sent_to_login() -> None:
+    response = Client().get(URL)
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("who", ["analyst", "admin"])
+def test_dashboard__statistics_users__sections_charts_and_tables(staff: Staff, who: str) -> None:
+    for _ in range(6):
+        PersonFactory(unit=staff.unit, sex="F", support_since=date(2025, 1, 1))
+    response = _client(getattr(staff, who)).get(URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for section in ("inventory-h", "coverage-h", "lead-h", "follow-h", "exits-h", "capacity-h"):
+        assert f'id="{section}"' in body
+    assert "<svg" in body and 'role="img"' in body
+    assert "<table>" in body
+
+
+def test_dashboard__small_counts__suppressed(staff: Staff) -> None:
+    for _ in range(3):
+        PersonFactory(unit=staff.unit, support_since=date(2025, 1, 1))
+    response = _client(staff.analyst).get(URL)
+    inventory_rows = response.context["inventory_rows"]
+    assert inventory_rows[0].count is None  # three recipients
+    assert "&lt;5" in response.content.decode()
+
+
+def test_dashboard__filters__passed_on(staff: Staff) -> None:
+    response = _client(staff.analyst).get(
+        URL,
+        {
+            "fran": "2026-01-01",
+            "till": "2026-06-30",
+            "enhet": "ekb-nord",
+            "kon": "F",
+            "alder": "30-44",
+            "steg": "sysselsattning",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["filter"] == InsightFilter(
+        start=date(2026, 1, 1),
+        end=date(2026, 6, 30),
+        unit="ekb-nord",
+        sex="F",
+        age_group="30-44",
+        step="sysselsattning",
+    )
+    assert len(response.context["month_rows"]) == 6
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"fran": "igår"}, "fran"),
+        ({"till": "2026-13-45"}, "till"),
+        ({"fran": "2026-06-01", "till": "2026-01-01"}, "till"),
+        ({"fran": "1900-01-01"}, "fran"),
+        ({"fran": "2000-01-01", "till": "2026-01-01"}, "till"),
+        ({"kon": "X"}, "kon"),
+        ({"alder": "99-100"}, "alder"),
+        ({"steg": "trappan"}, "steg"),
+        ({"enhet": "\x00"}, "enhet"),
+    ],
+)
+def test_dashboard__bad_input__field_error_not_500(
+    staff: Staff, query: dict[str, str], field: str
+) -> None:
+    response = _client(staff.analyst).get(URL, query)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert "inventory" not in response.context
+    assert f'id="id_{field}_error"' in response.content.decode()
+
+
+def test_dashboard__repeated_and_huge_parameters__not_500(staff: Staff) -> None:
+    client = _client(staff.analyst)
+    assert client.get(URL + "?fran=2026-01-01&fran=x&kon=F&kon=M").status_code == 200
+    assert client.get(URL, {"fran": "9" * 5000}).status_code == 200
+
+
+@pytest.mark.slow
+def test_dashboard__demo__shows_the_seed_facts(staff: Staff) -> None:
+    day = date(2026, 11, 23)
+    build_demo(seed=1, on=day)
+    f = InsightFilter(start=date(2025, 12, 1), end=day)
+    base = metrics.population(f)
+
+    inv = metrics.inventory(f, base=base)
+    assert inv.recipients == pytest.approx(4000, rel=0.02)
+    assert inv.target_group == pytest.approx(1800, rel=0.05)
+    assert inv.target_women_share > 0.5
+    assert inv.target_ill_health_share == pytest.approx(0.70, abs=0.05)
+
+    capacity = metrics.capacity_vs_demand(day, base=base)
+    supported_work = capacity.step("arbete-med-samhallsstod")
+    assert supported_work.demand > supported_work.places
+    assert supported_work.gap_places > 0 and supported_work.gap_sek_per_month > 0
+    assert capacity.missing
+
+    response = _client(staff.analyst).get(URL, {"fran": "2025-12-01", "till": "2026-11-23"})
+    assert response.status_code == 200
+    assert response.context["inventory_rows"][1].count == inv.target_group
+    shown = {r["step"]: r for r in response.context["capacity_rows"]}
+    assert shown[supported_work.step_name]["demand"] > shown[supported_work.step_name]["places"]

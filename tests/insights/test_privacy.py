@@ -1,0 +1,144 @@
+"""Small-cell suppression: no suppressed count can be derived from what is published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from heltid.insights.privacy import SuppressedTable, determined_entries, suppress_table
+
+
+def _entries(table: SuppressedTable[Any, Any]) -> dict[tuple[int, int], int | None]:
+    """The augmented table: cells, row totals (last column), column totals and grand total
+    (last row)."""
+    n_rows, n_cols = len(table.rows), len(table.cols)
+    entries: dict[tuple[int, int], int | None] = {}
+    for r, row in enumerate(table.rows):
+        for c, col in enumerate(table.cols):
+            entries[(r, c)] = table.cells[row][col]
+        entries[(r, n_cols)] = table.row_totals[row]
+    for c, col in enumerate(table.cols):
+        entries[(n_rows, c)] = table.col_totals[col]
+    entries[(n_rows, n_cols)] = table.total
+    return entries
+
+
+def _lines(n_rows: int, n_cols: int) -> list[list[tuple[int, int]]]:
+    rows = [[(r, c) for c in range(n_cols + 1)] for r in range(n_rows + 1)]
+    cols = [[(r, c) for r in range(n_rows + 1)] for c in range(n_cols + 1)]
+    return rows + cols
+
+
+def _assert_safe(raw: dict[str, dict[str, int]], table: SuppressedTable[Any, Any]) -> None:
+    n_rows, n_cols = len(table.rows), len(table.cols)
+    entries = _entries(table)
+    hidden = {entry for entry, value in entries.items() if value is None}
+    # The published numbers are the true ones.
+    for row in table.rows:
+        for col in table.cols:
+            shown = table.cells[row][col]
+            assert shown is None or shown == raw[row].get(col, 0)
+            assert shown is None or shown == 0 or shown >= 5
+    for value in entries.values():
+        assert value is None or value == 0 or value >= 5
+    # Every line (a row with its total, a column with its total, the totals with the grand
+    # total) with a suppressed entry has at least two: one equation cannot give it away.
+    for line in _lines(n_rows, n_cols):
+        assert sum(entry in hidden for entry in line) != 1, line
+    # And the whole system of equations together determines no suppressed entry either.
+    values = {
+        entry: value if value is not None else 0 for entry, value in entries.items()
+    }  # the hidden values do not matter to whether they are determined
+    assert determined_entries(values, hidden, n_rows, n_cols) == set()
+
+
+tables = st.integers(min_value=1, max_value=5).flatmap(
+    lambda n_cols: st.dictionaries(
+        st.sampled_from(["a", "b", "c", "d", "e", "f"]),
+        st.lists(
+            st.one_of(st.integers(0, 6), st.integers(0, 60)), min_size=n_cols, max_size=n_cols
+        ).map(lambda counts: {f"k{i}": count for i, count in enumerate(counts)}),
+        min_size=1,
+        max_size=6,
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(tables)
+def test_suppress_table__random_tables__no_suppressed_count_can_be_derived(
+    raw: dict[str, dict[str, int]],
+) -> None:
+    _assert_safe(raw, suppress_table(raw))
+
+
+def test_suppress_table__no_small_cells__everything_published() -> None:
+    table = suppress_table({"F": {"x": 10, "y": 0}, "M": {"x": 7, "y": 20}})
+    assert table.cells == {"F": {"x": 10, "y": 0}, "M": {"x": 7, "y": 20}}
+    assert table.row_totals == {"F": 10, "M": 27}
+    assert table.col_totals == {"x": 17, "y": 20}
+    assert table.total == 37
+    assert table.suppressed_count == 0
+
+
+def test_suppress_table__one_small_cell__complements_in_row_and_column() -> None:
+    raw = {"F": {"x": 3, "y": 12, "z": 40}, "M": {"x": 9, "y": 30, "z": 50}}
+    table = suppress_table(raw)
+    assert table.cells["F"]["x"] is None
+    # the smallest other cell of the row and of the column are hidden too
+    assert table.cells["F"]["y"] is None
+    assert table.cells["M"]["x"] is None
+    assert table.cells["M"]["y"] is None  # closes the rectangle
+    assert table.cells["F"]["z"] == 40 and table.cells["M"]["z"] == 50
+    assert table.row_totals == {"F": 55, "M": 89}
+    assert table.total == 144
+    _assert_safe(raw, table)
+
+
+def test_suppress_table__small_row_total__total_suppressed() -> None:
+    raw = {"F": {"x": 2, "y": 1}, "M": {"x": 20, "y": 30}}
+    table = suppress_table(raw)
+    assert table.row_totals["F"] is None
+    assert table.cells["F"] == {"x": None, "y": None}
+    _assert_safe(raw, table)
+
+
+def test_suppress_table__zero_is_shown() -> None:
+    table = suppress_table({"F": {"x": 0, "y": 10}, "M": {"x": 0, "y": 10}})
+    assert table.cells["F"]["x"] == 0
+    assert table.col_totals["x"] == 0
+
+
+def test_suppress_table__single_column__small_cell_needs_a_second() -> None:
+    raw = {"a": {"n": 2}, "b": {"n": 10}, "c": {"n": 30}}
+    table = suppress_table(raw)
+    assert table.cells["a"]["n"] is None
+    assert table.cells["b"]["n"] is None
+    assert table.cells["c"]["n"] == 30
+    _assert_safe(raw, table)
+
+
+def test_suppress_table__bridge_between_blocks__hidden_further() -> None:
+    # Two 2x2 blocks of small cells joined by one small cell: each line has two hidden
+    # entries, yet the joining cell follows from the totals unless more is hidden.
+    raw = {
+        "r1": {"c1": 1, "c2": 1, "c3": 1, "c4": 50},
+        "r2": {"c1": 1, "c2": 1, "c3": 60, "c4": 70},
+        "r3": {"c1": 80, "c2": 90, "c3": 1, "c4": 1},
+        "r4": {"c1": 85, "c2": 95, "c3": 1, "c4": 1},
+    }
+    _assert_safe(raw, suppress_table(raw))
+
+
+def test_suppress_table__columns_fixed__missing_cells_are_zero() -> None:
+    table = suppress_table({"F": {"y": 10}}, cols=["x", "y"])
+    assert table.cols == ("x", "y")
+    assert table.cells["F"] == {"x": 0, "y": 10}
+
+
+def test_determined_entries__lone_hidden_cell__found() -> None:
+    values = {(0, 0): 3, (0, 1): 10, (1, 0): 3, (1, 1): 10}  # one row, one column + totals
+    assert determined_entries(values, {(0, 0)}, 1, 1) == {(0, 0)}
+    assert determined_entries(values, {(0, 0), (0, 1), (1, 0), (1, 1)}, 1, 1) == set()
