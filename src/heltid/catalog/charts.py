@@ -88,7 +88,7 @@ def staircase_spec(rows: Sequence[StepSummary], *, width: int = 420) -> dict[str
 
 
 @lru_cache(maxsize=32)
-def _render(spec_json: str) -> str:
+def render_svg(spec_json: str) -> str:
     """SVG for a specification. Keyed by the whole specification (figures and labels), so a
     cached answer is always the answer for exactly this input."""
     import vl_convert
@@ -118,7 +118,7 @@ def staircase_chart(rows: Sequence[StepSummary], *, width: int = 420) -> SafeStr
         return mark_safe("")
     spec_json = json.dumps(staircase_spec(rows, width=width), sort_keys=True)
     try:
-        svg = _render(spec_json)
+        svg = render_svg(spec_json)
     except Exception:  # the table carries the figures; a failed drawing must not fail the page
         logger.exception("the staircase chart could not be rendered")
         return mark_safe("")

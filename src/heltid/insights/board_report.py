@@ -152,10 +152,10 @@ def _distribution(counts: Mapping[str, int]) -> tuple[dict[str, int | None], int
 def _chart(spec: dict[str, Any], *, label: str) -> SafeString:
     """SVG for a Vega-Lite specification, or "" when it cannot be drawn (the table beside it
     carries the figures)."""
-    from heltid.catalog.charts import _render
+    from heltid.catalog.charts import render_svg
 
     try:
-        svg = _render(json.dumps(spec, sort_keys=True))
+        svg = render_svg(json.dumps(spec, sort_keys=True))
     except Exception:  # a failed drawing must not fail the report
         logger.exception("a board report chart could not be rendered")
         return mark_safe("")
@@ -626,7 +626,7 @@ def board_report_data(f: InsightFilter) -> BoardReport:
 
 def board_report_pdf(data: BoardReport, *, today: date | None = None) -> bytes:
     """The report as an A4 PDF in Swedish, each chart with its table."""
-    from heltid.casework.views.plan import render_pdf
+    from heltid.pdf import render_pdf
 
     with translation.override(REPORT_LANGUAGE):
         html = render_to_string(

@@ -16,8 +16,8 @@ from heltid.catalog.charts import (
     INK,
     OCCUPIED_COLOUR,
     WAITING_COLOUR,
-    _render,
     accessible_svg,
+    render_svg,
 )
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def _finish(chart: Any, *, label: str) -> SafeString:
     )
     spec_json = json.dumps(chart.to_dict(validate=False), sort_keys=True)
     try:
-        svg = _render(spec_json)
+        svg = render_svg(spec_json)
     except Exception:  # the table carries the figures; a failed drawing must not fail the page
         logger.exception("a dashboard chart could not be rendered")
         return mark_safe("")

@@ -58,6 +58,7 @@ from heltid.casework.services.plan import NewActivity, PlanChanges
 from heltid.casework.versions import Change, diff
 from heltid.catalog.models import Intervention, InterventionStatus
 from heltid.catalog.selectors import CatalogueFilter, interventions
+from heltid.pdf import render_pdf
 from heltid.registry.facts import coverage_facts
 from heltid.registry.models import Person
 from heltid.rules import Explanation, explain
@@ -570,16 +571,6 @@ def plan_versions(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 # --- PDF -----------------------------------------------------------------------------------------
-
-
-def render_pdf(html: str) -> bytes:
-    """HTML to PDF with WeasyPrint: fonts from the system (fontconfig), styles inline, and a
-    fetcher that allows no protocol at all, so nothing is ever fetched from anywhere."""
-    import weasyprint  # heavy: imported on the first PDF, not by every process
-
-    fetcher = weasyprint.URLFetcher(allowed_protocols=(), fail_on_errors=False)
-    pdf: bytes = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
-    return pdf
 
 
 @requires(Perm.CASEWORK_VIEW)
