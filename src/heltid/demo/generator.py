@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from heltid.accounts.models import Unit, User
 from heltid.audit.models import Action
@@ -112,6 +112,7 @@ def build_demo(*, seed: int, on: date, recipients: int = 4000) -> DemoSummary:
         persons = _write(plan, units, users)
         build_catalogue(today=on)
         plans = build_casework(seed=seed, today=on)
+        _analyze()
         written = log_entries(
             user=None,
             actor=DEMO_ACTOR,
@@ -123,6 +124,14 @@ def build_demo(*, seed: int, on: date, recipients: int = 4000) -> DemoSummary:
     summary.log_entries = written
     summary.plans = plans
     return summary
+
+
+def _analyze() -> None:
+    """Thousands of rows were just bulk-loaded: give PostgreSQL's planner statistics at once
+    (autovacuum would, later), or its first plans for the statistics assume empty tables."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _reason_codes(labels: list[str]) -> dict[str, ReasonCode]:
