@@ -18,16 +18,14 @@ from django.http import Http404, HttpRequest
 from heltid.accounts.permissions import may_edit_casework
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
+from heltid.ids import valid_id
 from heltid.registry.models import Person
 from heltid.registry.selectors import person_detail
-
-# The largest id the database can hold; a larger one in an address is no person at all.
-MAX_PERSON_ID = 2**63 - 1
 
 
 def deny(request: HttpRequest, person_id: int, *, reason: str) -> NoReturn:
     """Log a refused attempt to open a person's page and answer 404."""
-    exists = 0 < person_id <= MAX_PERSON_ID and Person.objects.filter(pk=person_id).exists()
+    exists = valid_id(person_id) and Person.objects.filter(pk=person_id).exists()
     log_access(
         user=request.user,
         action=Action.DENIED,
@@ -45,7 +43,7 @@ def person_for(request: HttpRequest, person_id: int, edit: bool = False) -> Pers
 
     Otherwise logs ``Action.DENIED`` (person id, page, reason) and raises ``Http404``."""
     user: Any = request.user
-    if not 0 < person_id <= MAX_PERSON_ID:
+    if not valid_id(person_id):
         deny(request, person_id, reason="missing")
     try:
         person = person_detail(user=user, person_id=person_id)

@@ -19,10 +19,10 @@ from heltid.catalog.models import (
 )
 from heltid.catalog.models.intervention import TargetGroup
 from heltid.catalog.services import INTERVENTION_FIELDS
+from heltid.ids import valid_id
 from heltid.registry.identity import Identity, IdentityError, parse_identity
 
 MAX_PLACES = 10_000
-MAX_PERSON_ID = 2**31 - 1
 NOT_FOUND = _("No such participant was found among the persons you may see.")
 
 
@@ -84,7 +84,7 @@ class CatalogueFilterForm(forms.Form):
         raw: str = self.cleaned_data["deltagare"].strip()
         if not raw:
             return None
-        if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_PERSON_ID:
+        if not raw.isascii() or not raw.isdigit() or not valid_id(int(raw)):
             self.add_error("personnummer", NOT_FOUND)
             return None
         return int(raw)

@@ -30,19 +30,12 @@ from heltid.catalog.matching import CriteriaFacts, person_criteria
 from heltid.catalog.models import Intervention, InterventionStatus, Step
 from heltid.catalog.models.intervention import SwedishRequirement, TargetGroup
 from heltid.catalog.selectors import CatalogueFilter, interventions
+from heltid.ids import valid_id
 from heltid.referrals.models import HOLDING, OPEN, WAITING_ORDER, Referral, ReferralStatus
 from heltid.registry.models import Person
 
-# The waiting list's order: the policy's priority points, then the longest wait. The same
-# order as ``heltid.referrals.services.places.offer_next``, which offers freed places.
-# The largest id the database holds; a larger one in an address is no row at all.
-MAX_ID = 2**63 - 1
 # Interventions a person can be referred to (not a recorded need, not ended).
 REFERABLE = (InterventionStatus.PLANNED, InterventionStatus.ACTIVE, InterventionStatus.PAUSED)
-
-
-def valid_id(value: int) -> bool:
-    return 0 < value <= MAX_ID
 
 
 def shown_name(user: Any, person: Person) -> str:

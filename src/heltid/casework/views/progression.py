@@ -21,10 +21,10 @@ from heltid.casework.services.progression import (
     exit_record,
     step_change_record,
 )
+from heltid.ids import valid_id
 from heltid.registry.selectors import shown_name
 
 # The largest id the database holds (a 64-bit integer); larger ones in a URL find nothing.
-MAX_ID = 2**63 - 1
 
 
 @requires(Perm.CASEWORK_EDIT)
@@ -119,7 +119,7 @@ def exit_new(request: HttpRequest, person_id: int) -> HttpResponse:
 @requires(Perm.CASEWORK_EDIT)
 def exit_follow_up(request: HttpRequest, person_id: int, exit_id: int, months: int) -> HttpResponse:
     person = person_for(request, person_id, edit=True)
-    if months not in EXIT_FOLLOW_UP_MONTHS or not 0 < exit_id <= MAX_ID:
+    if months not in EXIT_FOLLOW_UP_MONTHS or not valid_id(exit_id):
         raise Http404
     follow_up = (
         ExitFollowUp.objects.select_related("exit")

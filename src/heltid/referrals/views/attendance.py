@@ -16,17 +16,16 @@ from heltid.accounts.permissions import Perm, may_work_intervention, requires
 from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_entries
 from heltid.catalog.models import Intervention
+from heltid.ids import valid_id
 from heltid.referrals.forms.attendance import AttendanceWeekForm
 from heltid.referrals.services.attendance import Week, attendance_save, week_participants
-
-MAX_ID = 2**63 - 1
 
 
 def _intervention_for(user: Any, intervention_id: int) -> Intervention:
     """The intervention if this user's organisation provides it; otherwise 404."""
     item = (
         Intervention.objects.select_related("provider").filter(pk=intervention_id).first()
-        if 0 < intervention_id <= MAX_ID
+        if valid_id(intervention_id)
         else None
     )
     if item is None or not may_work_intervention(user, item):

@@ -22,6 +22,7 @@ from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_access, log_entries
 from heltid.casework.access import person_for
 from heltid.casework.forms.follow_up import add_service_errors
+from heltid.ids import valid_id
 from heltid.referrals.forms.decision import DecisionForm, age_on
 from heltid.referrals.models import AfNotification, Attendance, AttendanceStatus, Signal
 from heltid.referrals.services.decision import decision_record
@@ -31,7 +32,6 @@ from heltid.registry.selectors import shown_name
 
 PAGE_SIZE = 50
 SENT_SHOWN = 100
-MAX_ID = 2**63 - 1
 
 
 def _evidence(signals: list[Signal]) -> dict[int, list[date]]:
@@ -98,7 +98,7 @@ def signal_list(request: HttpRequest) -> HttpResponse:
 def decision_new(request: HttpRequest, signal_id: int) -> HttpResponse:
     signal = (
         Signal.objects.select_related("referral__intervention").filter(pk=signal_id).first()
-        if 0 < signal_id <= MAX_ID
+        if valid_id(signal_id)
         else None
     )
     if signal is None:

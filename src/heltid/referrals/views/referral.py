@@ -25,6 +25,7 @@ from heltid.audit.services import log_access
 from heltid.casework.access import deny, person_for
 from heltid.casework.models import ActivityKind, ActivityStatus, PlanActivity, PlanStatus
 from heltid.catalog.models import Intervention
+from heltid.ids import valid_id
 from heltid.referrals.forms.referral import ReferralForm, WithdrawForm, add_errors
 from heltid.referrals.models import OPEN, Referral, ReferralEvent, ReferralStatus
 from heltid.referrals.selectors import (
@@ -36,7 +37,6 @@ from heltid.referrals.selectors import (
     median_lead_times,
     person_referral_rows,
     shown_name,
-    valid_id,
     waiting_positions,
 )
 from heltid.referrals.services import referral as services
