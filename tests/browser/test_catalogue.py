@@ -52,7 +52,8 @@ def test_catalogue__case_manager_filters_to_fitting_interventions_with_free_plac
     InterventionFactory(name="Saknas", status=InterventionStatus.NEEDED, places=0)
 
     page = login(staff.case_manager)
-    page.click("header nav a[href='/insatser/']")
+    with page.expect_navigation():
+        page.click("header nav a[href='/insatser/']")
     assert len(row_names(page)) == 8  # the whole catalogue before filtering
 
     page.fill("main input[name=personnummer]", person.personnummer_display)

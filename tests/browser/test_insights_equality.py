@@ -23,7 +23,8 @@ def test_equality_page__analyst_filters__tables_and_no_axe_violations(
         PersonFactory(sex="M", unit=staff.unit)
     page = login(staff.analyst)
     page.goto("/statistik/")
-    page.click("a[href='/statistik/jamstalldhet/']")
+    with page.expect_navigation():
+        page.click("a[href='/statistik/jamstalldhet/']")
     assert page.locator("main table caption").count() == 8
     assert_no_axe_violations(page, what="equality analysis")
 

@@ -89,7 +89,8 @@ def test_person__officer_of_the_unit__finds_and_opens_the_person(
 ) -> None:
     page = login(staff.officer)
 
-    page.click("header nav a[href='/personer/']")
+    with page.expect_navigation():
+        page.click("header nav a[href='/personer/']")
     page.fill("main form[role=search] input[name=q]", person.personnummer_display)
     with page.expect_navigation():
         page.click("main form[role=search] button[type=submit]")
