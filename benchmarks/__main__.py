@@ -29,7 +29,7 @@ def main() -> int:
 
     from benchmarks.budgets import run_all
 
-    results = run_all(workdir)
+    results = run_all(workdir, tuple(sys.argv[1:]))
     width = max(len(r.name) for r in results)
     print(f"\n{'benchmark'.ljust(width)}  {'budget':>12}  {'measured':>12}  result")
     for r in results:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from heltid.casework.models import ExitReason
 from heltid.catalog.charts import FONT, INK, OCCUPIED_COLOUR, WAITING_COLOUR, accessible_svg
-from heltid.insights import metrics
+from heltid.insights import metrics, snapshots
 from heltid.insights.filters import InsightFilter
 from heltid.insights.privacy import suppress_table
 from heltid.insights.statistics import SMALL_CELL, suppress
@@ -97,6 +97,7 @@ class BoardReport:
     municipality: str
     goals: tuple[Goal, ...]
     tables: tuple[Table, ...]
+    source: str  # which stored statistics the figures come from, with any corrections
     # the unsuppressed figures behind the tables (for checks; never rendered directly)
     figures: dict[str, Any]
 
@@ -492,6 +493,7 @@ def previous_period(f: InsightFilter) -> InsightFilter:
         sex=f.sex,
         age_group=f.age_group,
         step=f.step,
+        known_at=f.known_at,
     )
 
 
@@ -581,10 +583,13 @@ def _goals(
 # --- the report -----------------------------------------------------------------------------
 
 
-def board_report_data(f: InsightFilter) -> BoardReport:
-    """Every figure of the board report for ``f``, suppressed and labelled in Swedish."""
+def board_report_data(f: InsightFilter, *, today: date | None = None) -> BoardReport:
+    """Every figure of the board report for ``f``, suppressed and labelled in Swedish, from the
+    stored snapshot of the period's last day (the same numbers every time the report is run)."""
+    today = today or timezone.localdate()
     with translation.override(REPORT_LANGUAGE):
-        base = metrics.population(f)
+        basis = snapshots.basis(f, today=today)
+        f, base = basis.filter, basis.base
         inv = metrics.inventory(f, base=base)
         cov = metrics.coverage(f, base=base)
         follow = metrics.follow_up_compliance(f, base=base)
@@ -593,9 +598,9 @@ def board_report_data(f: InsightFilter) -> BoardReport:
         before = metrics.exits(previous_period(f))
         steps = metrics.step_progression(f)
         months = metrics.households_over_time(f)
-        unfiltered = not (f.unit or f.sex or f.age_group or f.step)
-        cap = metrics.capacity_vs_demand(f.end, base=base if unfiltered else None)
+        cap = basis.capacity(today=today)
         goals, goal_table = _goals(f, ex, before, steps, months)
+        source = snapshots.describe(basis.snapshot)
         tables = (
             goal_table,
             *_inventory_tables(inv),
@@ -610,6 +615,7 @@ def board_report_data(f: InsightFilter) -> BoardReport:
         municipality=settings.HELTID_MUNICIPALITY,
         goals=goals,
         tables=tables,
+        source=source,
         figures={
             "inventory": inv,
             "coverage": cov,
@@ -669,6 +675,7 @@ def board_report_xlsx(data: BoardReport, *, today: date | None = None) -> bytes:
             (_("Board report"), data.municipality),
             (_("Period"), f"{f.start.isoformat()} – {f.end.isoformat()}"),
             (_("Made"), (today or timezone.localdate()).isoformat()),
+            (_("Figures"), data.source),
             (_("Small counts"), _("Counts under 5 persons are shown as <5.")),
         ]
         about_rows += [(goal.title, goal.sentence) for goal in data.goals]

@@ -4,7 +4,7 @@ benchmarks."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 # Age groups used in every table (the seeds' gender-equality analysis).
 AGE_GROUPS: tuple[tuple[str, int, int], ...] = (
@@ -33,6 +33,9 @@ class InsightFilter:
     sex: str = ""
     age_group: str = ""
     step: str = ""  # staircase step code (the person's current step)
+    # Count only events recorded up to this moment (the snapshot's, for a past period); None:
+    # everything recorded so far.
+    known_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.end < self.start:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from heltid.accounts.models import Unit
 from heltid.accounts.permissions import Perm, requires
 from heltid.casework.models import ExitReason
-from heltid.insights import charts, metrics
+from heltid.insights import charts, metrics, snapshots
 from heltid.insights.filters import AGE_GROUPS, InsightFilter
 from heltid.insights.statistics import suppress
 from heltid.registry.models import Sex
@@ -137,7 +137,8 @@ LEAD_TIME_LABELS = {
 
 def dashboard_context(f: InsightFilter, *, today: date) -> dict[str, Any]:
     """Every figure of the dashboard for ``f``, small counts suppressed, with the charts."""
-    base = metrics.population(f)
+    basis = snapshots.basis(f, today=today)
+    f, base = basis.filter, basis.base
     inv = metrics.inventory(f, base=base)
     cov = metrics.coverage(f, base=base)
     leads = metrics.lead_times(f, base=base)
@@ -146,10 +147,7 @@ def dashboard_context(f: InsightFilter, *, today: date) -> dict[str, Any]:
     steps = metrics.step_progression(f)
     out = metrics.exits(f)
     months = metrics.households_over_time(f)
-    capacity_on = min(f.end, today)
-    capacity = metrics.capacity_vs_demand(
-        capacity_on, base=base if base.on == capacity_on and _unfiltered(f) else None
-    )
+    capacity = basis.capacity(today=today)
 
     inventory_rows = [
         _row(_("Adult recipients on support"), inv.recipients),
@@ -203,6 +201,8 @@ def dashboard_context(f: InsightFilter, *, today: date) -> dict[str, Any]:
         )
     return {
         "filter": f,
+        "snapshot": basis.snapshot,
+        "source": snapshots.describe(basis.snapshot),
         "inventory": inv,
         "inventory_rows": inventory_rows,
         "exempt_rows": exempt_rows,
@@ -278,10 +278,6 @@ def dashboard_context(f: InsightFilter, *, today: date) -> dict[str, Any]:
             ),
         },
     }
-
-
-def _unfiltered(f: InsightFilter) -> bool:
-    return not (f.unit or f.sex or f.age_group or f.step)
 
 
 @requires(Perm.STATISTICS_VIEW)
