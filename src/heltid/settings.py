@@ -30,6 +30,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 HELTID_MUNICIPALITY = env_str("HELTID_MUNICIPALITY", "Linköpings kommun")
 HELTID_POLICY = env_str("HELTID_POLICY", "linkoping")
+# Key of the pseudonyms in analysts' exports (keep it apart from SECRET_KEY, so rotating that
+# does not break analysts' series); derived from SECRET_KEY when not set.
+HELTID_PSEUDONYM_KEY = env_secret("HELTID_PSEUDONYM_KEY", "")
+# The dashboard's figures of today are recomputed at most this often (decision 0009).
+HELTID_STATISTICS_MAX_AGE_MINUTES = env_int("HELTID_STATISTICS_MAX_AGE_MINUTES", 60)
 
 INSTALLED_APPS = [
     "heltid.accounts",

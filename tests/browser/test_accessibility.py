@@ -95,6 +95,11 @@ def test_axe__statistics_page__analyst(
     page.goto("/statistik/")
     assert page.locator("main table").count() >= 1
     assert_no_axe_violations(page, what="statistics page")
+    page.goto("/statistik/analysunderlag/")
+    assert_no_axe_violations(page, what="pseudonymised export page")
+    page.goto("/statistik/analysunderlag/?day=2999-01-01&format=csv")
+    assert page.locator("#id_day_error").count() == 1
+    assert_no_axe_violations(page, what="pseudonymised export page with a field error")
 
 
 def test_axe__access_log__admin(person: Any, staff: Any, login: Callable[[Any], Page]) -> None:

@@ -142,3 +142,24 @@ def test_determined_entries__lone_hidden_cell__found() -> None:
     values = {(0, 0): 3, (0, 1): 10, (1, 0): 3, (1, 1): 10}  # one row, one column + totals
     assert determined_entries(values, {(0, 0)}, 1, 1) == {(0, 0)}
     assert determined_entries(values, {(0, 0), (0, 1), (1, 0), (1, 1)}, 1, 1) == set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 6), st.integers(0, 80)), min_size=1, max_size=10))
+def test_dashboard_distribution__no_hidden_count_follows_from_counts_total_or_shares(
+    counts: list[int],
+) -> None:
+    """The dashboard's by-reason tables publish counts, a total and shares: a hidden count must
+    not follow from them — by subtraction from the total, or from a share giving the total."""
+    from heltid.insights.views_dashboard import _distribution_rows
+
+    rows, total = _distribution_rows([(f"r{i}", n) for i, n in enumerate(counts)])
+    hidden = [i for i, row in enumerate(rows) if row.count is None]
+    assert all(row.count == n for row, n in zip(rows, counts, strict=True) if row.count is not None)
+    for row, n in zip(rows, counts, strict=True):
+        assert row.count is None or n == 0 or n >= 5
+    if total is not None:
+        assert total == sum(counts)
+        assert len(hidden) != 1, "one hidden count = the total minus the shown ones"
+    else:
+        assert all(row.pct is None for row in rows), "a share with its count gives the total"

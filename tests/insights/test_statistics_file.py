@@ -119,3 +119,29 @@ def test_heltid_statistics_file__bad_month__exits_2() -> None:
     )
     assert result.returncode == 2
     assert "Ogiltig månad" in result.stderr
+
+
+@pytest.mark.django_db
+def test_statistics_file__past_month__later_changes_do_not_rewrite_it() -> None:
+    from heltid.registry.models import ReasonCode
+
+    person = PersonFactory(
+        support_since=date(2025, 1, 1),
+        af_programme=AfProgramme.JOB,
+        af_programme_since=date(2025, 2, 10),
+    )
+    first = statistics_file(month=MARCH)
+    assert _rows(first)[0]["af_program"] == AfProgramme.JOB
+    # in May the person leaves the programme and gets another reason code; an exit for March
+    # is registered late
+    other = ReasonCode.objects.exclude(pk=person.reason_code_id).filter(active=True).first()
+    assert other is not None
+    type(person).objects.filter(pk=person.pk).update(
+        af_programme=AfProgramme.NONE, af_programme_since=None, reason_code=other
+    )
+    Exit.objects.create(person=person, exit_on=date(2025, 3, 30), reason=ExitReason.STUDIES)
+
+    assert statistics_file(month=MARCH) == first
+    # a month not yet asked for gets the person as registered now
+    april = _rows(statistics_file(month=date(2025, 4, 1)))[0]
+    assert april["af_program"] == "" and april["forsorjningshinder"] == other.label

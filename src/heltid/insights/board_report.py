@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -29,7 +29,7 @@ from heltid.casework.models import ExitReason
 from heltid.catalog.charts import FONT, INK, OCCUPIED_COLOUR, WAITING_COLOUR, accessible_svg
 from heltid.insights import metrics, snapshots
 from heltid.insights.filters import InsightFilter
-from heltid.insights.privacy import suppress_table
+from heltid.insights.privacy import suppress_distribution, suppress_table
 from heltid.insights.statistics import SMALL_CELL, suppress
 from heltid.rules import exemption_label
 
@@ -139,12 +139,6 @@ def _share_of(part: int | None, whole: int | None) -> float | None:
     if part is None or not whole:
         return None
     return round(part / whole, 3)
-
-
-def _distribution(counts: Mapping[str, int]) -> tuple[dict[str, int | None], int | None]:
-    """Counts of one variable with their total, suppressed so no hidden count follows."""
-    table = suppress_table({key: {"n": n} for key, n in counts.items()}, cols=("n",))
-    return {key: table.cells[key]["n"] for key in counts}, table.col_totals["n"]
 
 
 # --- charts ---------------------------------------------------------------------------------
@@ -263,7 +257,7 @@ def _inventory_tables(inv: metrics.Inventory) -> list[Table]:
         (_("Assessed in the target group"), assessed, _share_of(assessed, target)),
         (_("– of whom with ill-health"), ill, _share_of(ill, assessed)),
     ]
-    by_reason, _total = _distribution(inv.exempt_by_reason)
+    by_reason, _total = suppress_distribution(inv.exempt_by_reason)
     day = inv.on.isoformat()
     return [
         Table(
@@ -374,7 +368,7 @@ def exit_reason_label(code: str) -> str:
 
 
 def _exit_table(ex: metrics.Exits) -> Table:
-    by_reason, total = _distribution(ex.by_reason)
+    by_reason, total = suppress_distribution(ex.by_reason)
     rows: list[tuple[Cell, ...]] = [
         (exit_reason_label(code), n, _share_of(n, total)) for code, n in by_reason.items()
     ]

@@ -168,6 +168,7 @@ class PersonFacts(NamedTuple):
     requested_step_id: int | None
     plan_hours: Decimal
     has_ongoing: bool
+    reason_code: str = ""  # the försörjningshinder's label
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,8 @@ def population(f: InsightFilter) -> Population:
                 unit_code=unit_code or "",
                 age=age_on(birth, on),
                 step_code=steps.get(pk, ""),
-                af_programme=af,
+                # the programme on the day: one that starts later is not counted yet
+                af_programme=af if af_since is None or af_since <= on else AfProgramme.NONE,
                 target_group=explanation.target_group,
                 covered=explanation.covered,
                 covered_from=explanation.covered_from,
@@ -320,6 +322,7 @@ def population(f: InsightFilter) -> Population:
                 requested_step_id=requested_step_id,
                 plan_hours=Decimal(plan_hours or 0),
                 has_ongoing=bool(has_ongoing),
+                reason_code=label or "",
             )
         )
     return Population(on=on, rows=tuple(result))
@@ -555,15 +558,17 @@ class FollowUpCompliance:
 def follow_up_compliance(f: InsightFilter, *, base: Population | None = None) -> FollowUpCompliance:
     pop = _base(f, base)
     covered = [r for r in pop.rows if r.covered and r.covered_from is not None]
-    on_time = 0
-    for r in covered:
-        deadlines = casework_deadlines(
-            _casework_facts(r), today=pop.on, policy=settings.HELTID_POLICY
-        )
-        follow = [d for d in deadlines if d.kind == DeadlineKind.FOLLOW_UP]
-        on_time += not any(d.state == DeadlineState.OVERDUE for d in follow)
+    on_time = sum(followed_up_on_time(r, on=pop.on) for r in covered)
     interval = load_policy(settings.HELTID_POLICY, pop.on).casework.follow_up_days.value
     return FollowUpCompliance(covered=len(covered), on_time=on_time, interval_days=interval)
+
+
+def followed_up_on_time(r: PersonFacts, *, on: date) -> bool:
+    """No follow-up of this covered person is overdue on ``on`` by the policy's interval."""
+    deadlines = casework_deadlines(_casework_facts(r), today=on, policy=settings.HELTID_POLICY)
+    return not any(
+        d.kind == DeadlineKind.FOLLOW_UP and d.state == DeadlineState.OVERDUE for d in deadlines
+    )
 
 
 def _casework_facts(r: PersonFacts) -> Any:

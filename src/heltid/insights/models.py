@@ -72,6 +72,7 @@ class SnapshotRow(models.Model):
     requested_step_id = models.BigIntegerField(null=True)
     plan_hours = models.DecimalField(max_digits=6, decimal_places=1)
     has_ongoing = models.BooleanField()
+    reason_code = models.CharField(max_length=200, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["snapshot", "unit_code"], name="snapshotrow_unit")]

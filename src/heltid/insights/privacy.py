@@ -224,3 +224,17 @@ def suppress_table(
         col_totals={col_key: shown((n_rows, c)) for c, col_key in enumerate(col_keys)},
         total=shown((n_rows, n_cols)),
     )
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def suppress_distribution(
+    counts: Mapping[K, int], *, threshold: int = THRESHOLD
+) -> tuple[dict[K, int | None], int | None]:
+    """One variable's counts with their total (a one-column table), suppressed so that no
+    hidden count follows from the published ones — the total included."""
+    table = suppress_table(
+        {key: {0: n} for key, n in counts.items()}, threshold=threshold, cols=(0,)
+    )
+    return {key: table.cells[key][0] for key in counts}, table.col_totals[0]

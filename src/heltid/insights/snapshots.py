@@ -54,11 +54,12 @@ FIELDS: tuple[str, ...] = (
     "requested_step_id",
     "plan_hours",
     "has_ongoing",
+    "reason_code",
 )
 
 
 def max_age() -> timedelta:
-    return timedelta(minutes=getattr(settings, "HELTID_STATISTICS_MAX_AGE_MINUTES", 60))
+    return timedelta(minutes=settings.HELTID_STATISTICS_MAX_AGE_MINUTES)
 
 
 def latest(on: date) -> Snapshot | None:
@@ -120,6 +121,7 @@ def take(
                     requested_step_id=r.requested_step_id,
                     plan_hours=r.plan_hours,
                     has_ongoing=r.has_ongoing,
+                    reason_code=r.reason_code,
                 )
                 for r in pop.rows
             ),

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.db.models import Prefetch, Q
+from heltid.casework.models import Health
+from heltid.registry.models import ReasonCode, ReasonGroup
+from heltid.rules import ExemptionGroup
 
-from heltid.casework.models import Assessment, Health
-from heltid.registry.facts import coverage_facts
-from heltid.registry.models import Exemption, Person, ReasonGroup, SupportPeriod
-from heltid.rules import ExemptionGroup, explain
+if TYPE_CHECKING:
+    from heltid.insights.metrics import Population
 
 SMALL_CELL = 5  # counts under this are suppressed on pages shown to analysts
 
@@ -57,42 +56,32 @@ class TargetGroupStats:
         }
 
 
-def target_group_stats(*, on: date) -> TargetGroupStats:
-    """Count everyone on support on ``on`` with the same rules the person page explains."""
-    on_support = Q(support_periods__first_month__lte=on) & (
-        Q(support_periods__last_month__isnull=True)
-        | Q(support_periods__last_month__gte=on.replace(day=1))
+def target_group_stats(*, on: date, base: Population | None = None) -> TargetGroupStats:
+    """Everyone on support on ``on``, explained by the same rules as the person page — from
+    ``base`` (a stored snapshot's population) or computed now."""
+    from heltid.insights import metrics
+    from heltid.insights.filters import InsightFilter
+
+    pop = base if base is not None else metrics.population(InsightFilter(start=on, end=on))
+    unemployment = set(
+        ReasonCode.objects.filter(group=ReasonGroup.UNEMPLOYMENT).values_list("label", flat=True)
     )
-    persons = (
-        Person.objects.filter(on_support)
-        .distinct()
-        .select_related("reason_code", "household")
-        .prefetch_related(
-            Prefetch("support_periods", queryset=SupportPeriod.objects.all()),
-            Prefetch("exemptions", queryset=Exemption.objects.all()),
-            "household__children",
-            Prefetch("assessments", queryset=Assessment.objects.order_by("-assessed_on")),
-        )
-    )
-    stats = TargetGroupStats(on=on)
+    stats = TargetGroupStats(on=pop.on)
     by_reason: Counter[str] = Counter()
-    for person in persons.iterator(chunk_size=2000):
-        explanation = explain(coverage_facts(person, on=on), on=on, policy=settings.HELTID_POLICY)
+    for r in pop.rows:
         stats.recipients += 1
-        stats.covered += explanation.covered
-        if explanation.exemption:
+        stats.covered += r.covered
+        if r.exemption:
             stats.exempt += 1
-            by_reason[explanation.exemption] += 1
-        if not explanation.target_group:
+            by_reason[r.exemption] += 1
+        if not r.target_group:
             continue
         stats.target_group += 1
-        if person.reason_code and person.reason_code.group == ReasonGroup.UNEMPLOYMENT:
-            stats.unemployed_coded += 1
-        stats.target_women += person.sex == "F"
-        latest = next(iter(person.assessments.all()), None)
-        if latest is not None:
+        stats.unemployed_coded += r.reason_code in unemployment
+        stats.target_women += r.sex == "F"
+        if r.health is not None:
             stats.target_assessed += 1
-            stats.target_ill_health += latest.health != Health.NONE
+            stats.target_ill_health += r.health != Health.NONE
     stats.other_target = stats.target_group - stats.unemployed_coded
     stats.exempt_by_reason = {g.value: by_reason.get(g.value, 0) for g in ExemptionGroup}
     return stats

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
 from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_entries
 from heltid.casework.models import Exit
+from heltid.insights import snapshots
+from heltid.insights.models import SnapshotRow
 from heltid.referrals.models import Referral
 from heltid.registry.models import AfProgramme, Person
 
@@ -69,7 +72,8 @@ class StatisticsRow:
 
 
 def statistics_rows(*, month: date) -> list[StatisticsRow]:
-    """Everyone on support in ``month`` (its first day), ordered by personnummer; four queries."""
+    """Everyone on support in ``month`` (its first day), ordered by personnummer; six queries
+    once the month's statistics are stored."""
     first, last = month.replace(day=1), _month_end(month)
     start = datetime.combine(first, time.min, tzinfo=UTC)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
@@ -98,26 +102,40 @@ def statistics_rows(*, month: date) -> list[StatisticsRow]:
     for person_id, code in holding:
         if code not in interventions[person_id]:
             interventions[person_id].append(code)
+    # The reason code and the programme as stored for the month's last day (decision 0009): a
+    # later change of the person does not rewrite an earlier month's file.
+    today = timezone.localdate()
+    snapshot = snapshots.for_day(min(last, today), today=today)
+    stored: dict[int, tuple[str, str]] = {}
+    exit_rows = Exit.objects.filter(person_id__in=ids, exit_on__gte=first, exit_on__lte=last)
+    if snapshot is not None:
+        stored = {
+            person_id: (reason, programme)
+            for person_id, reason, programme in SnapshotRow.objects.filter(
+                snapshot=snapshot
+            ).values_list("person_id", "reason_code", "af_programme")
+        }
+        if not snapshot.provisional:
+            exit_rows = exit_rows.filter(created_at__lte=snapshot.taken_at)
     exits: dict[int, str] = {}
-    for person_id, reason in (
-        Exit.objects.filter(person_id__in=ids, exit_on__gte=first, exit_on__lte=last)
-        .order_by("exit_on", "pk")
-        .values_list("person_id", "reason")
-    ):
+    for person_id, reason in exit_rows.order_by("exit_on", "pk").values_list("person_id", "reason"):
         exits[person_id] = reason  # the month's last exit
     rows = []
     for person in people:
-        in_programme = person.af_programme != AfProgramme.NONE and (
-            person.af_programme_since is None or person.af_programme_since <= last
-        )
+        if person.pk in stored:
+            reason_code, programme = stored[person.pk]
+        else:  # not in the statistics (inconsistent facts): as registered now
+            reason_code = person.reason_code.label if person.reason_code else ""
+            in_programme = person.af_programme_since is None or person.af_programme_since <= last
+            programme = person.af_programme if in_programme else AfProgramme.NONE
         rows.append(
             StatisticsRow(
                 person_id=person.pk,
                 personnummer=person.personnummer,
                 month=f"{first:%Y-%m}",
-                reason_code=person.reason_code.label if person.reason_code else "",
+                reason_code=reason_code,
                 interventions=tuple(interventions.get(person.pk, [])),
-                af_programme=person.af_programme if in_programme else "",
+                af_programme="" if programme == AfProgramme.NONE else programme,
                 exit_reason=exits.get(person.pk, ""),
             )
         )

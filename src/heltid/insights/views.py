@@ -5,24 +5,50 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from heltid.accounts.permissions import Perm, requires
+from heltid.insights import snapshots
+from heltid.insights.filters import InsightFilter
+from heltid.insights.privacy import suppress_distribution
 from heltid.insights.statistics import suppress, target_group_stats
 from heltid.rules import exemption_label
 
 
 @requires(Perm.STATISTICS_VIEW)
 def statistics(request: HttpRequest) -> HttpResponse:
-    stats = target_group_stats(on=timezone.localdate())
+    """The analysts' start page: today's target group from the stored statistics. The target
+    group's two parts and the exemptions by group are suppressed together with their totals,
+    so no hidden count follows by subtraction."""
+    today = timezone.localdate()
+    basis = snapshots.basis(InsightFilter(start=today, end=today), today=today)
+    stats = target_group_stats(on=today, base=basis.base)
+    parts, target = suppress_distribution(
+        {"unemployed": stats.unemployed_coded, "other": stats.other_target}
+    )
+    by_group, exempt = suppress_distribution(stats.exempt_by_reason)
     exempt_rows = [
-        {"label": exemption_label(group), "count": suppress(count)}
-        for group, count in stats.exempt_by_reason.items()
+        {"label": exemption_label(group), "count": by_group[group]}
+        for group in stats.exempt_by_reason
     ]
+    shown_target = target is not None and suppress(stats.target_group) is not None
     return render(
         request,
         "insights/statistics.html",
         {
             "stats": stats,
+            "counts": {
+                "recipients": suppress(stats.recipients),
+                "target_group": target,
+                "unemployed_coded": parts["unemployed"],
+                "other_target": parts["other"],
+                "covered": suppress(stats.covered),
+                "exempt": exempt,
+            },
             "exempt_rows": exempt_rows,
-            "women_pct": round(stats.target_women_share * 100),
-            "ill_health_pct": round(stats.target_ill_health_share * 100),
+            "women_pct": round(stats.target_women_share * 100) if shown_target else None,
+            "ill_health_pct": (
+                round(stats.target_ill_health_share * 100)
+                if suppress(stats.target_assessed) is not None
+                else None
+            ),
+            "source": snapshots.describe(basis.snapshot),
         },
     )

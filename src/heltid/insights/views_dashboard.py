@@ -4,6 +4,7 @@ filters. Aggregates only; counts under 5 persons are suppressed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from heltid.accounts.permissions import Perm, requires
 from heltid.casework.models import ExitReason
 from heltid.insights import charts, metrics, snapshots
 from heltid.insights.filters import AGE_GROUPS, InsightFilter
+from heltid.insights.privacy import suppress_distribution
 from heltid.insights.statistics import suppress
 from heltid.registry.models import Sex
 from heltid.rules import exemption_label
@@ -119,11 +121,34 @@ class Row:
 
 
 def _row(label: str, count: int, whole: int | None = None) -> Row:
+    """A count on its own (a subset of ``whole`` at most): suppressed when small; its share
+    only when both counts are shown."""
     shown = suppress(count)
     pct = None
     if whole and shown is not None and suppress(whole) is not None:
         pct = round(100 * count / whole)
     return Row(label, shown, pct)
+
+
+def _distribution_rows(
+    labelled: Sequence[tuple[str, int]],
+) -> tuple[list[Row], int | None]:
+    """Counts that add up to a published total (exemptions by reason, exits by reason, step
+    changes): suppressed together with the total, so no hidden count follows by subtraction —
+    and shares only when the total is shown, since shares would give the total away."""
+    shown, total = suppress_distribution({i: n for i, (_label, n) in enumerate(labelled)})
+    whole = sum(n for _label, n in labelled)
+    rows = [
+        Row(
+            label,
+            shown[i],
+            round(100 * n / whole)
+            if whole and total is not None and shown[i] is not None
+            else None,
+        )
+        for i, (label, n) in enumerate(labelled)
+    ]
+    return rows, total
 
 
 LEAD_TIME_LABELS = {
@@ -159,33 +184,55 @@ def dashboard_context(f: InsightFilter, *, today: date) -> dict[str, Any]:
         _row(_("Assessed in the target group"), inv.target_assessed, inv.target_group),
         _row(_("– of whom with ill-health"), inv.target_ill_health, inv.target_assessed),
     ]
-    exempt_rows = [
-        _row(exemption_label(group), n, inv.exempt) for group, n in inv.exempt_by_reason.items()
-    ]
+    exempt_rows, exempt_total = _distribution_rows(
+        [(exemption_label(group), n) for group, n in inv.exempt_by_reason.items()]
+    )
+    inventory_rows[4] = Row(
+        inventory_rows[4].label,
+        exempt_total,
+        inventory_rows[4].pct if exempt_total is not None else None,
+    )
     coverage_rows = [
         _row(_("Covered"), cov.covered),
         _row(_("With an active plan"), cov.with_plan, cov.covered),
         _row(_("With an ongoing activity"), cov.with_ongoing_activity, cov.covered),
         _row(_("With full weekly hours planned"), cov.with_full_hours, cov.covered),
     ]
-    lead_rows = [
-        {
-            "label": LEAD_TIME_LABELS[item.code],
-            "count": suppress(item.count),
-            "median": item.median_days if suppress(item.count) is not None else None,
-            "buckets": [suppress(n) for _label, n in item.buckets],
-        }
-        for item in leads.items
-    ]
-    exit_rows = [_row(str(ExitReason(r).label), n, out.total) for r, n in out.by_reason.items()]
+    lead_rows = []
+    lead_medians: list[tuple[str, float | None]] = []
+    for item in leads.items:
+        buckets, count = suppress_distribution({label: n for label, n in item.buckets})
+        median = item.median_days if count is not None else None
+        lead_medians.append((str(LEAD_TIME_LABELS[item.code]), median))
+        lead_rows.append(
+            {
+                "label": LEAD_TIME_LABELS[item.code],
+                "count": count,
+                "median": median,
+                "buckets": list(buckets.values()),
+            }
+        )
+    exit_rows, exits_total = _distribution_rows(
+        [(str(ExitReason(r).label), n) for r, n in out.by_reason.items()]
+    )
+    step_rows, _changes = _distribution_rows(
+        [
+            (_("Up the staircase"), steps.up),
+            (_("Down the staircase"), steps.down),
+            (_("To the same step"), steps.same),
+            (_("First placement on a step"), steps.first),
+        ]
+    )
     month_rows = [
         {"month": m.month, "households": suppress(m.households), "persons": suppress(m.persons)}
         for m in months
     ]
     capacity_rows = []
+    capacity_bars: list[tuple[str, int, int]] = []  # demand drawn only where the table shows it
     for s in capacity.steps:
         requested, waiting = suppress(s.requested), suppress(s.waiting)
         hidden = requested is None or waiting is None
+        capacity_bars.append((s.step_name, 0 if hidden else s.demand, s.places))
         capacity_rows.append(
             {
                 "step": s.step_name,
@@ -217,17 +264,14 @@ def dashboard_context(f: InsightFilter, *, today: date) -> dict[str, Any]:
             _row(_("– attended"), attendance.attended, attendance.days),
         ],
         "attendance": attendance,
-        "step_rows": [
-            _row(_("Up the staircase"), steps.up, steps.changes),
-            _row(_("Down the staircase"), steps.down, steps.changes),
-            _row(_("To the same step"), steps.same, steps.changes),
-            _row(_("First placement on a step"), steps.first, steps.changes),
-        ],
+        "step_rows": step_rows,
         "exit_rows": exit_rows,
-        "exits_total": suppress(out.total),
+        "exits_total": exits_total,
         "exits_work_rows": [
-            _row(_("Exits"), out.total),
-            _row(_("– to work or studies"), out.to_work_or_studies, out.total),
+            Row(_("Exits"), exits_total),
+            _row(_("– to work or studies"), out.to_work_or_studies, out.total)
+            if exits_total is not None
+            else Row(_("– to work or studies"), None),
         ],
         "month_rows": month_rows,
         "capacity": capacity,
@@ -247,10 +291,7 @@ def dashboard_context(f: InsightFilter, *, today: date) -> dict[str, Any]:
                 x_title=_("Persons"),
             ),
             "lead": charts.bar_chart(
-                [
-                    (str(LEAD_TIME_LABELS[i.code]), i.median_days if suppress(i.count) else None)
-                    for i in leads.items
-                ],
+                lead_medians,
                 label=_("Chart: median lead times in days. The figures are in the table."),
                 x_title=_("Median, days"),
             ),
@@ -265,10 +306,7 @@ def dashboard_context(f: InsightFilter, *, today: date) -> dict[str, Any]:
                 y_title=_("Households"),
             ),
             "capacity": charts.paired_bar_chart(
-                [
-                    (s.step_name, s.demand if suppress(s.demand) else 0, s.places)
-                    for s in capacity.steps
-                ],
+                capacity_bars,
                 names=(_("Demand"), _("Places")),
                 label=_(
                     "Chart: demand and places per step of the staircase. The figures are in "
