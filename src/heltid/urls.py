@@ -20,6 +20,7 @@ urlpatterns = [
     path("insatser/", include("heltid.catalog.urls")),
     path("offentlig/insatser/", catalog_views.catalogue_public, name="catalogue_public"),
     path("statistik/", include("heltid.insights.urls")),
+    path("planering/", include("heltid.insights.urls_planning")),
     path("logg/", include("heltid.audit.urls")),
     path("admin/", admin_site.urls),
 ]

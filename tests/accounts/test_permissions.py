@@ -74,6 +74,7 @@ ROLE_PAGES = {
         "/personer/": 200,
         "/personer/import/": 200,
         "/statistik/": 403,
+        "/planering/": 403,
         "/logg/": 403,
     },
     "casemanager": {
@@ -84,7 +85,13 @@ ROLE_PAGES = {
         "/logg/": 403,
     },
     "utforare": {"/": 200, "/personer/": 403, "/statistik/": 403, "/logg/": 403},
-    "analytiker": {"/": 200, "/personer/": 403, "/statistik/": 200, "/logg/": 403},
+    "analytiker": {
+        "/": 200,
+        "/personer/": 403,
+        "/statistik/": 200,
+        "/planering/": 200,
+        "/logg/": 403,
+    },
     "admin": {"/": 200, "/personer/": 403, "/logg/": 200, "/statistik/": 200, "/admin/": 200},
 }
 

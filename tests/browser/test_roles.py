@@ -25,8 +25,16 @@ MENU = {
     },
     "case_manager": {"/", "/arende/", "/personer/", "/insatser/"},
     "provider": {"/", "/utforare/", "/insatser/"},
-    "analyst": {"/", "/insatser/", "/statistik/"},
-    "admin": {"/", "/personer/import/", "/insatser/", "/statistik/", "/logg/", "/admin/"},
+    "analyst": {"/", "/insatser/", "/statistik/", "/planering/"},
+    "admin": {
+        "/",
+        "/personer/import/",
+        "/insatser/",
+        "/statistik/",
+        "/planering/",
+        "/logg/",
+        "/admin/",
+    },
 }
 # The application's own pages behind a role; every one outside a role's menu answers 403.
 ROLE_PAGES = {
@@ -39,6 +47,7 @@ ROLE_PAGES = {
     "/utforare/",
     "/insatser/",
     "/statistik/",
+    "/planering/",
     "/logg/",
 }
 SKYDDAD = "Skyddad identitet"

@@ -49,6 +49,7 @@ class Perm(StrEnum):
     PROVIDER_WORK = "provider.work"
     SIGNAL_HANDLE = "signal.handle"
     AF_NOTIFY = "af.notify"
+    PLANNING = "planning.use"  # scenarios and support versus wages
 
 
 PUBLIC = "public"
@@ -88,11 +89,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.PROVIDER: frozenset(
         {Perm.HOME, Perm.CATALOGUE_VIEW, Perm.CATALOGUE_EDIT, Perm.PROVIDER_WORK}
     ),
-    Role.ANALYST: frozenset({Perm.HOME, Perm.STATISTICS_VIEW, Perm.CATALOGUE_VIEW}),
+    Role.ANALYST: frozenset({Perm.HOME, Perm.STATISTICS_VIEW, Perm.CATALOGUE_VIEW, Perm.PLANNING}),
     Role.ADMIN: frozenset(
         {
             Perm.HOME,
             Perm.STATISTICS_VIEW,
+            Perm.PLANNING,
             Perm.AUDIT_VIEW,
             Perm.RECIPIENT_IMPORT,
             Perm.CATALOGUE_VIEW,

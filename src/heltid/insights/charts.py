@@ -125,3 +125,74 @@ def line_chart(
         .properties(width=width, height=200, padding=8)
     )
     return _finish(chart, label=label)
+
+
+# Lines told apart by dash as well as colour (not by colour alone: WCAG 1.4.1).
+SERIES_COLOURS = (OCCUPIED_COLOUR, WAITING_COLOUR, "#4d4d4d", "#1b7837", "#762a83", "#b35806")
+SERIES_DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4), (1, 3))
+
+
+def series_chart(
+    series: Sequence[tuple[str, Sequence[tuple[str, float]]]],
+    *,
+    label: str,
+    y_title: str,
+    width: int = 480,
+) -> SafeString:
+    """One line per named series over months (labels YYYY-MM), each with its own colour and
+    dash, named in a legend."""
+    import altair as alt
+
+    values = [
+        {"month": month, "n": n, "series": name} for name, points in series for month, n in points
+    ]
+    if not values:
+        return mark_safe("")
+    names = [name for name, _points in series]
+    months = [m for m, _n in series[0][1]] if series else []
+    chart = (
+        alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]
+        .mark_line()
+        .encode(
+            x=alt.X("month:O", title=None, sort=months, axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("n:Q", title=y_title),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=names, range=list(SERIES_COLOURS[: len(names)])),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=320),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=names, range=[list(d) for d in SERIES_DASHES[: len(names)]]),
+                legend=None,
+            ),
+        )
+        .properties(width=width, height=220, padding=8)
+    )
+    return _finish(chart, label=label)
+
+
+def band_chart(
+    points: Sequence[tuple[str, float, float, float]],
+    *,
+    label: str,
+    y_title: str,
+    width: int = 480,
+) -> SafeString:
+    """The median as a line over a shaded band from the 10th to the 90th percentile."""
+    import altair as alt
+
+    values = [{"month": m, "low": low, "mid": mid, "high": high} for m, low, mid, high in points]
+    if not values:
+        return mark_safe("")
+    months = [p[0] for p in points]
+    base = alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]
+    x = alt.X("month:O", title=None, sort=months, axis=alt.Axis(labelAngle=-45))
+    band = base.mark_area(color=OCCUPIED_COLOUR, opacity=0.25).encode(
+        x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q"
+    )
+    line = base.mark_line(color=OCCUPIED_COLOUR).encode(x=x, y="mid:Q")
+    return _finish(
+        alt.layer(band, line).properties(width=width, height=220, padding=8), label=label
+    )

@@ -79,3 +79,43 @@ class SnapshotRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot} · {self.person_id}"
+
+
+class SavedScenario(models.Model):
+    """A planning scenario (heltid.planning.scenario.Scenario as a dict), kept to run again, copy
+    and compare. Parameters only: the results are recomputed (same seed, same figures)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    params = models.JSONField(_("parameters"))
+    ready_made = models.BooleanField(
+        _("made from today's data"),
+        default=False,
+        help_text=_("Estimated from the history, the catalogue and the households on support."),
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name

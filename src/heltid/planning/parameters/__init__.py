@@ -1,0 +1,1 @@
+"""Dated parameter files of the planning tools (TOML, shipped as package data)."""
