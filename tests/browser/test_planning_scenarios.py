@@ -57,3 +57,23 @@ def test_scenarios__make_change_copy_compare(staff: Any, login: Callable[[Any], 
         page.click("main form[action='/planering/jamfor/'] button[type=submit]")
     assert page.locator("main table caption").count() == 2
     assert_no_axe_violations(page, what="two scenarios compared")
+
+
+def test_scenarios__ready_scenario_on_a_demo_municipality__charts_tables_and_axe(
+    staff: Any, login: Callable[[Any], Page]
+) -> None:
+    from django.utils import timezone
+
+    from heltid.demo.generator import build_demo
+
+    build_demo(seed=1, on=timezone.localdate(), recipients=400)
+    page = login(staff.analyst)
+    page.goto("/planering/")
+    with page.expect_navigation():
+        page.click("main form[action='/planering/ny/'] button[type=submit]")
+    assert page.locator("main svg[role=img]").count() >= 2
+    steps = page.locator("main section[aria-labelledby=steps-h] tbody tr")
+    assert steps.count() >= 3
+    assert_no_axe_violations(page, what="the ready scenario on a demo municipality")
+    page.goto("/planering/lon-mot-bistand/")
+    assert_no_axe_violations(page, what="support versus wages")

@@ -20,6 +20,7 @@ from heltid.audit.services import Entry, log_entries
 from heltid.casework.models import Assessment
 from heltid.demo.casework import build_casework
 from heltid.demo.catalogue import build_catalogue
+from heltid.demo.history import build_history
 from heltid.demo.population import (
     TARGET_CATEGORIES,
     UNEMPLOYED,
@@ -112,6 +113,7 @@ def build_demo(*, seed: int, on: date, recipients: int = 4000) -> DemoSummary:
         persons = _write(plan, units, users)
         build_catalogue(today=on)
         plans = build_casework(seed=seed, today=on)
+        build_history(seed=seed, today=on)
         _analyze()
         written = log_entries(
             user=None,

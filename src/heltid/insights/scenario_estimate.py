@@ -196,6 +196,45 @@ def estimate(*, today: date, window: int = 12, months: int = 36, runs: int = 100
     )
 
 
+def backtest(*, today: date, window: int = 12, runs: int = 500) -> tuple[Scenario, FloatArray]:
+    """The scenario estimated from the last ``window`` months, started from the occupancy at
+    their start with the entrants as they came, and the occupancy the history shows month by
+    month (window + 1 months × steps,
+    the last row being this month's start): the model's check against our own past."""
+    start = month_start(today)
+    first = add_months(start, -window)
+    past = history(first=first, months=window)
+    up, down, exit_ = past.probabilities()
+    arrivals = past.entrants.sum(axis=0)
+    shares = arrivals / arrivals.sum() if arrivals.sum() else np.zeros(len(past.steps))
+    last = len(past.steps) - 1
+    steps = _normalise_shares(
+        tuple(
+            StepParams(
+                code=s.code,
+                name=s.name,
+                people=int(past.occupancy[0, i]),
+                places=None,
+                cost_per_place_month=0,
+                up=0.0 if i == last else float(up[i]),
+                down=0.0 if i == 0 else float(down[i]),
+                exit=float(exit_[i]),
+                entry_share=round(float(shares[i]), 6),
+            )
+            for i, s in enumerate(past.steps)
+        )
+    )
+    scenario = Scenario(
+        steps=steps,
+        start_month=first,
+        months=window + 1,
+        inflow=float(arrivals.sum() / window),
+        inflow_by_month=tuple(float(n) for n in past.entrants.sum(axis=1)),
+        runs=runs,
+    )
+    return scenario, past.occupancy
+
+
 def _normalise_shares(steps: tuple[StepParams, ...]) -> tuple[StepParams, ...]:
     """Rounded entry shares that sum to exactly 1 (the largest takes the rounding)."""
     total = sum(s.entry_share for s in steps)
@@ -205,6 +244,6 @@ def _normalise_shares(steps: tuple[StepParams, ...]) -> tuple[StepParams, ...]:
     fixed = list(steps)
     s = fixed[largest]
     fixed[largest] = StepParams(
-        **{**s.__dict__, "entry_share": round(s.entry_share + 1.0 - total, 4)}
+        **{**s.__dict__, "entry_share": round(s.entry_share + 1.0 - total, 6)}
     )
     return tuple(fixed)

@@ -81,6 +81,9 @@ class Scenario:
     start_month: date  # the first month (its first day)
     months: int = 36
     inflow: float = 0.0  # new persons per month
+    # new persons month by month, typed in or as they came (a back-test); overrides ``inflow``
+    # and ``shock`` for the months it covers
+    inflow_by_month: tuple[float, ...] = ()
     shock: Shock | None = None
     caseload: int = 40  # persons per case manager
     case_manager_cost_month: int = 0  # kronor, with employer contributions
@@ -127,10 +130,15 @@ class Scenario:
         last = len(self.steps) - 1
         for i, s in enumerate(self.steps):
             _validate_step(s, f"steps.{i}", first=i == 0, top=i == last)
-        if self.inflow > 0 and not math.isclose(sum(s.entry_share for s in self.steps), 1.0):
+        if any(n < 0 or not math.isfinite(n) for n in self.inflow_by_month):
+            raise ScenarioError("inflow_by_month", "Inflödet kan inte vara negativt.")
+        arrivals = self.inflow > 0 or any(self.inflow_by_month)
+        if arrivals and not math.isclose(sum(s.entry_share for s in self.steps), 1.0):
             raise ScenarioError("entry_share", "Inflödets andelar per steg ska summera till 1.")
 
     def inflow_in(self, month: int) -> float:
+        if month < len(self.inflow_by_month):
+            return self.inflow_by_month[month]
         shock = self.shock
         if shock is not None and shock.start <= month < shock.start + shock.months:
             return self.inflow * shock.factor
@@ -146,6 +154,7 @@ class Scenario:
         """The inverse of :meth:`as_dict` (raises ScenarioError for a malformed dict)."""
         try:
             steps = tuple(StepParams(**s) for s in data["steps"])
+            data = {**data, "inflow_by_month": tuple(data.get("inflow_by_month", ()))}
             shock = Shock(**data["shock"]) if data.get("shock") else None
             values = {k: v for k, v in data.items() if k not in {"steps", "shock", "start_month"}}
             return cls(
