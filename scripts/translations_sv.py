@@ -1668,4 +1668,8 @@ SV: dict[str, str | tuple[str, str]] = {
     "Left out: the burial fee (about 0.3 percent of taxable income, some 60–70 kronor a month at 25,000 kronor) and church fee; housing allowance, maintenance support and other benefits; costs that come with a job, such as travel and childcare fees. Skatteverket's monthly tax tables round within income bands and may differ by a few kronor.": 'Ingår inte: begravningsavgift (cirka 0,3 procent av den beskattningsbara inkomsten, omkring 60–70 kronor per månad vid 25 000 kronor) och kyrkoavgift; bostadsbidrag, underhållsstöd och andra bidrag; kostnader som kommer med ett arbete, som resor och förskoleavgift. Skatteverkets skattetabeller för månadslön avrundar inom inkomstintervall och kan skilja sig med några kronor.',
     "The municipality's cost of a subsidised employment is the wage with employer contributions, minus the state's subsidy, plus the income support still paid. Taxes paid back are not counted.": 'Kommunens kostnad för en subventionerad anställning är lönen med arbetsgivaravgifter, minus det statliga stödet, plus det försörjningsstöd som fortfarande betalas. Skatt som betalas tillbaka räknas inte.',
     'Tax rules, prisbasbelopp and child benefits are dated parameters with their sources, one version per income year.': 'Skatteregler, prisbasbelopp och barnbidrag är daterade parametrar med sina källor, en version per inkomstår.',
+    'Waiting in all': 'Väntande totalt',
+    'Waiting, 10th percentile': 'Väntande, 10:e percentilen',
+    'Waiting, 90th percentile': 'Väntande, 90:e percentilen',
+    'Waiting, 10th–90th percentile': 'Väntande, 10:e–90:e percentilen',
 }

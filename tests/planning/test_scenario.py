@@ -99,6 +99,10 @@ def test_place_limits__queues_form_and_nobody_is_lost() -> None:
     # everyone assigned to c who is not waiting has a place: placed never exceeds the limit
     placed_c = result.people.p50[:, c] - result.waiting.p50[:, c]
     assert placed_c.max() <= 1500
+    # the queue's band: percentiles of each run's total, in order, and wide once queues grow
+    band = result.waiting_total
+    assert np.all(band.p10 <= band.p50) and np.all(band.p50 <= band.p90)
+    assert band.p90[-1] > band.p10[-1] > 0
 
 
 def test_costs_savings_and_budget_years() -> None:

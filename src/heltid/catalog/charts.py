@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -87,13 +88,30 @@ def staircase_spec(rows: Sequence[StepSummary], *, width: int = 420) -> dict[str
     return spec
 
 
-@lru_cache(maxsize=32)
+# Numbers on the axes as Swedish writes them: 1 000 000 and 2,5.
+SWEDISH_NUMBERS = {
+    "decimal": ",",
+    "thousands": "\u00a0",
+    "grouping": [3],
+    "currency": ["", "\u00a0kr"],
+}
+
+
 def render_svg(spec_json: str) -> str:
-    """SVG for a specification. Keyed by the whole specification (figures and labels), so a
-    cached answer is always the answer for exactly this input."""
+    """SVG for a specification, with numbers formatted for the active language."""
+    language = translation.get_language() or "sv"
+    return _render_svg(spec_json, swedish=not language.startswith("en"))
+
+
+@lru_cache(maxsize=32)
+def _render_svg(spec_json: str, *, swedish: bool) -> str:
+    """Keyed by the whole specification (figures and labels) and the number format, so a cached
+    answer is always the answer for exactly this input."""
     import vl_convert
 
-    svg: str = vl_convert.vegalite_to_svg(json.loads(spec_json))
+    svg: str = vl_convert.vegalite_to_svg(
+        json.loads(spec_json), format_locale=SWEDISH_NUMBERS if swedish else None
+    )
     return svg
 
 

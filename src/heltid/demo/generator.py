@@ -113,6 +113,7 @@ def build_demo(*, seed: int, on: date, recipients: int = 4000) -> DemoSummary:
         persons = _write(plan, units, users)
         build_catalogue(today=on)
         plans = build_casework(seed=seed, today=on)
+        _analyze()  # the history reads the population: plans on tables with statistics
         build_history(seed=seed, today=on)
         _analyze()
         written = log_entries(

@@ -88,6 +88,8 @@ class MonthRow:
     waiting: tuple[int, ...]
     total: int
     waiting_total: int
+    waiting_low: int  # 10th percentile of everyone waiting
+    waiting_high: int  # 90th percentile
     staff: int
     gross: int
     savings: int
@@ -106,7 +108,9 @@ def month_rows(result: ScenarioResult) -> list[MonthRow]:
                 people=people,
                 waiting=tuple(round(float(v)) for v in result.waiting.p50[t]),
                 total=sum(people),
-                waiting_total=round(float(result.waiting.p50[t].sum())),
+                waiting_total=round(float(result.waiting_total.p50[t])),
+                waiting_low=round(float(result.waiting_total.p10[t])),
+                waiting_high=round(float(result.waiting_total.p90[t])),
                 staff=round(float(result.staff_needed.p50[t])),
                 gross=round(float(result.gross_cost.p50[t])),
                 savings=round(float(result.savings.p50[t])),
@@ -203,6 +207,9 @@ def scenario_xlsx(saved: SavedScenario, result: ScenarioResult) -> bytes:
             *[_("%(step)s: persons") % {"step": n} for n in names],
             *[_("%(step)s: waiting") % {"step": n} for n in names],
             _("Persons in all"),
+            _("Waiting in all"),
+            _("Waiting, 10th percentile"),
+            _("Waiting, 90th percentile"),
             _("Case managers needed"),
             _("Gross cost (kr)"),
             _("Savings (kr)"),
@@ -218,6 +225,9 @@ def scenario_xlsx(saved: SavedScenario, result: ScenarioResult) -> bytes:
                 *row.people,
                 *row.waiting,
                 row.total,
+                row.waiting_total,
+                row.waiting_low,
+                row.waiting_high,
                 row.staff,
                 row.gross,
                 row.savings,

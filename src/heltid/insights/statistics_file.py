@@ -21,6 +21,7 @@ from django.utils import timezone
 from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_entries
 from heltid.casework.models import Exit
+from heltid.ids import chunks
 from heltid.insights import snapshots
 from heltid.insights.models import SnapshotRow
 from heltid.referrals.models import Referral
@@ -73,7 +74,7 @@ class StatisticsRow:
 
 def statistics_rows(*, month: date) -> list[StatisticsRow]:
     """Everyone on support in ``month`` (its first day), ordered by personnummer; six queries
-    once the month's statistics are stored."""
+    (per 5,000 persons) once the month's statistics are stored."""
     first, last = month.replace(day=1), _month_end(month)
     start = datetime.combine(first, time.min, tzinfo=UTC)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
@@ -92,22 +93,23 @@ def statistics_rows(*, month: date) -> list[StatisticsRow]:
     people = list(persons)
     ids = [p.pk for p in people]
     # A referral holds a place from place_from until it ends; any overlap with the month counts.
-    holding = (
-        Referral.objects.filter(person_id__in=ids, place_from__lt=end)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
-        .values_list("person_id", "intervention__code")
-        .order_by("person_id", "intervention__code")
-    )
     interventions: dict[int, list[str]] = defaultdict(list)
-    for person_id, code in holding:
-        if code not in interventions[person_id]:
-            interventions[person_id].append(code)
+    for chunk in chunks(ids):
+        holding = (
+            Referral.objects.filter(person_id__in=chunk, place_from__lt=end)
+            .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
+            .values_list("person_id", "intervention__code")
+            .order_by("person_id", "intervention__code")
+        )
+        for person_id, code in holding:
+            if code not in interventions[person_id]:
+                interventions[person_id].append(code)
     # The reason code and the programme as stored for the month's last day (decision 0009): a
     # later change of the person does not rewrite an earlier month's file.
     today = timezone.localdate()
     snapshot = snapshots.for_day(min(last, today), today=today)
     stored: dict[int, tuple[str, str]] = {}
-    exit_rows = Exit.objects.filter(person_id__in=ids, exit_on__gte=first, exit_on__lte=last)
+    exit_rows = Exit.objects.filter(exit_on__gte=first, exit_on__lte=last)
     if snapshot is not None:
         stored = {
             person_id: (reason, programme)
@@ -118,8 +120,13 @@ def statistics_rows(*, month: date) -> list[StatisticsRow]:
         if not snapshot.provisional:
             exit_rows = exit_rows.filter(created_at__lte=snapshot.taken_at)
     exits: dict[int, str] = {}
-    for person_id, reason in exit_rows.order_by("exit_on", "pk").values_list("person_id", "reason"):
-        exits[person_id] = reason  # the month's last exit
+    for chunk in chunks(ids):
+        for person_id, reason in (
+            exit_rows.filter(person_id__in=chunk)
+            .order_by("exit_on", "pk")
+            .values_list("person_id", "reason")
+        ):
+            exits[person_id] = reason  # the month's last exit
     rows = []
     for person in people:
         if person.pk in stored:

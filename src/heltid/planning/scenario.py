@@ -210,6 +210,7 @@ class ScenarioResult:
     months: tuple[date, ...]
     people: Band  # months × steps: assigned at the start of the month
     waiting: Band  # months × steps
+    waiting_total: Band  # months: everyone waiting, percentiles of each run's total
     places_needed: Band  # months × steps (= assigned: a place for everyone)
     staff_needed: Band  # months
     gross_cost: Band
@@ -285,6 +286,7 @@ def simulate(scenario: Scenario) -> ScenarioResult:
         months=dates,
         people=_band(people_f.transpose(1, 0, 2)),
         waiting=_band(waiting.astype(np.float64).transpose(1, 0, 2)),
+        waiting_total=_band(waiting.sum(axis=2).astype(np.float64).T),
         places_needed=_band(people_f.transpose(1, 0, 2)),
         staff_needed=_band(staff.T),
         gross_cost=_band(gross.T),
