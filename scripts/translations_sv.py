@@ -1672,4 +1672,6 @@ SV: dict[str, str | tuple[str, str]] = {
     'Waiting, 10th percentile': 'Väntande, 10:e percentilen',
     'Waiting, 90th percentile': 'Väntande, 90:e percentilen',
     'Waiting, 10th–90th percentile': 'Väntande, 10:e–90:e percentilen',
+    'not shown': 'visas inte',
+    'How many participants left for work or studies during the period is not shown, to protect small groups; in the previous period of the same length: %(m)s.': 'Hur många deltagare som gick till arbete eller studier under perioden visas inte, för att skydda små grupper; under den lika långa perioden före: %(m)s.',
 }

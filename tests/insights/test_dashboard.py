@@ -143,3 +143,22 @@ def test_dashboard__demo__shows_the_seed_facts(staff: Staff) -> None:
     assert response.context["inventory_rows"][1].count == inv.target_group
     shown = {r["step"]: r for r in response.context["capacity_rows"]}
     assert shown[supported_work.step_name]["demand"] > shown[supported_work.step_name]["places"]
+
+
+def test_dashboard__one_exempted__the_recipients_are_hidden_too(staff: Staff) -> None:
+    """Recipients = target group + exempted + the rest: with one exempted hidden, showing the
+    recipients and the target group would give the one back by subtraction."""
+    from heltid.registry.models import Exemption
+
+    people = [PersonFactory(unit=staff.unit, support_since=date(2026, 1, 1)) for _ in range(12)]
+    Exemption.objects.create(
+        person=people[0],
+        group="parental_leave",
+        decided_on=date(2026, 1, 5),
+        review_on=date(2027, 1, 5),
+    )
+    response = _client(staff.analyst).get(URL, {"fran": "2026-01-01", "till": "2026-06-30"})
+    rows = response.context["inventory_rows"]
+    assert rows[4].count is None  # exempted: 1
+    assert rows[0].count is None or rows[1].count is None  # recipients or the target group
+    assert all(r.pct is None for r in rows[:6] if r.count is None)

@@ -163,3 +163,36 @@ def test_dashboard_distribution__no_hidden_count_follows_from_counts_total_or_sh
         assert len(hidden) != 1, "one hidden count = the total minus the shown ones"
     else:
         assert all(row.pct is None for row in rows), "a share with its count gives the total"
+
+
+def test_suppress_subtotal__hidden_when_one_of_its_counts_is_hidden() -> None:
+    from heltid.insights.privacy import suppress_subtotal
+
+    counts = {"work_regular": 3, "work_subsidised": 8, "studies": 6, "moved": 4, "other": 20}
+    # 17 − 8 − 6 would give back the hidden 3
+    assert suppress_subtotal(counts, ["work_regular", "work_subsidised", "studies"]) is None
+    counts = {"work_regular": 7, "work_subsidised": 8, "studies": 6, "moved": 4, "other": 2}
+    assert suppress_subtotal(counts, ["work_regular", "work_subsidised", "studies"]) == 21
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 6), st.integers(0, 40)), min_size=3, max_size=8))
+def test_suppress_subtotal__never_with_a_hidden_part(counts: list[int]) -> None:
+    from heltid.insights.privacy import suppress_distribution, suppress_subtotal
+
+    data = {f"r{i}": n for i, n in enumerate(counts)}
+    part = ["r0", "r1", "r2"]
+    shown, _total = suppress_distribution(data)
+    subtotal = suppress_subtotal(data, part)
+    if subtotal is not None:
+        assert all(shown[k] is not None for k in part)
+        assert subtotal == sum(data[k] for k in part)
+
+
+def test_statistics_page_shares__only_when_the_part_and_the_rest_are_not_small() -> None:
+    from heltid.insights.views import _share_pct
+
+    assert _share_pct(2, 20) is None  # 10 % of 20 gives back 2
+    assert _share_pct(18, 20) is None  # and 90 % gives back the other 2
+    assert _share_pct(10, 20) == 50
+    assert _share_pct(0, 0) is None

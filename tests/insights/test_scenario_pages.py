@@ -182,3 +182,36 @@ def test_command__cost_of_activation_json(
     with pytest.raises(CommandError) as error:
         call_command("scenario", "cost-of-activation", "--months", "0")
     assert error.value.returncode == 2
+
+
+def test_edit__tampered_form_count__field_error_not_500_and_step_names_from_the_saved(
+    staff: Any, history: None
+) -> None:
+    saved = _ready(staff)
+    client = _client(staff.analyst)
+    page = client.get(f"/planering/{saved.pk}/")
+    form, steps = page.context["form"], page.context["steps"]
+    data = {k: "" if v is None else str(v) for k, v in form.initial.items()}
+    n = len(steps.forms)
+    for i, f in enumerate(steps.forms):
+        for key, value in f.initial.items():
+            data[f"steg-{i}-{key}"] = "" if value is None else str(value)
+    data["steg-0-name"] = "Annat namn"  # posted names are ignored: the step is the saved one
+    for total in (n + 1, n - 1, 2000):
+        bad = {**data, "steg-TOTAL_FORMS": str(total), "steg-INITIAL_FORMS": str(n)}
+        response = client.post(f"/planering/{saved.pk}/", bad)
+        assert response.status_code == 200, total
+        assert response.context["steps"].non_form_errors(), total
+    ok = {**data, "steg-TOTAL_FORMS": str(n), "steg-INITIAL_FORMS": str(n)}
+    assert client.post(f"/planering/{saved.pk}/", ok).status_code == 302
+    saved.refresh_from_db()
+    assert [s.name for s in scenario_of(saved).steps] == [f.initial["name"] for f in steps.forms]
+
+
+def test_excel__a_name_like_a_formula_stays_text(staff: Any, history: None) -> None:
+    saved = _ready(staff)
+    SavedScenario.objects.filter(pk=saved.pk).update(name='=HYPERLINK("http://x","y")')
+    response = _client(staff.analyst).get(f"/planering/{saved.pk}/excel/")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    cell = sheet["B1"]
+    assert cell.value == '=HYPERLINK("http://x","y")' and cell.data_type == "s"

@@ -70,6 +70,7 @@ from heltid.catalog.models import (
 )
 from heltid.catalog.models.intervention import SwedishRequirement, TargetGroup
 from heltid.catalog.services import capacity_set
+from heltid.spreadsheets import values_only
 
 STEPS = "Steg"
 ACTORS = "Aktörer"
@@ -255,6 +256,7 @@ def export_catalogue(*, on: date) -> bytes:
         _mark_computed(sheet, first_column=len(INTERVENTION_SHEET.columns) + 1)
         _write_codes(workbook)
         out = io.BytesIO()
+        values_only(workbook)
         workbook.save(out)
     return out.getvalue()
 

@@ -23,6 +23,7 @@ from heltid.catalog.models import Step
 from heltid.insights import metrics, snapshots
 from heltid.insights.filters import InsightFilter, age_group
 from heltid.insights.models import Snapshot
+from heltid.spreadsheets import values_only
 
 COLUMNS: tuple[str, ...] = (
     "pseudonym",
@@ -148,6 +149,7 @@ def as_xlsx(export: AnalystExport) -> bytes:
         sheet.append(list(row))
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
+    values_only(workbook)
     workbook.save(out)
     return out.getvalue()
 

@@ -25,13 +25,14 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from heltid.casework.models import ExitReason
+from heltid.casework.models import WORK_OR_STUDIES, ExitReason
 from heltid.catalog.charts import FONT, INK, OCCUPIED_COLOUR, WAITING_COLOUR, accessible_svg
 from heltid.insights import metrics, snapshots
 from heltid.insights.filters import InsightFilter
-from heltid.insights.privacy import suppress_distribution, suppress_table
+from heltid.insights.privacy import suppress_distribution, suppress_subtotal, suppress_table
 from heltid.insights.statistics import SMALL_CELL, suppress
 from heltid.rules import exemption_label
+from heltid.spreadsheets import values_only
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +131,12 @@ def format_cell(value: Cell, kind: str) -> str:
     return format_int(int(value))
 
 
-def _count_text(n: int | None) -> str:
-    return _("fewer than 5") if n is None else format_int(n)
+def _count_text(n: int | None, *, raw: int = 0) -> str:
+    """A published count in words: hidden counts are "fewer than 5", unless the count itself
+    is larger and hidden only because it would give a small one away."""
+    if n is not None:
+        return format_int(n)
+    return _("not shown") if raw >= SMALL_CELL else _("fewer than 5")
 
 
 def _share_of(part: int | None, whole: int | None) -> float | None:
@@ -507,25 +512,30 @@ def _goals(
     steps: metrics.StepProgression,
     months: Sequence[metrics.MonthCount],
 ) -> tuple[tuple[Goal, ...], Table]:
-    to_work = suppress(ex.to_work_or_studies)
-    to_work_before = suppress(before.to_work_or_studies)
-    share = _share_of(to_work, suppress(ex.total))
+    work = [r.value for r in WORK_OR_STUDIES]
+    to_work = suppress_subtotal(ex.by_reason, work)
+    to_work_before = suppress_subtotal(before.by_reason, work)
+    _by_reason, exits_total = suppress_distribution(ex.by_reason)
+    share = _share_of(to_work, exits_total)
     risers = suppress(steps.persons_up)
     first = months[0] if months else None
     last = months[-1] if months else None
     start_n = suppress(first.households) if first else None
     end_n = suppress(last.households) if last else None
+    before_text = _count_text(to_work_before, raw=before.to_work_or_studies)
+    if to_work is None:
+        exits_sentence = _(
+            "How many participants left for work or studies during the period is not shown, "
+            "to protect small groups; in the previous period of the same length: %(m)s."
+        ) % {"m": before_text}
+    else:
+        exits_sentence = _(
+            "%(n)s participants left for work or studies during the period (%(share)s of "
+            "all exits), against %(m)s in the previous period of the same length."
+        ) % {"n": _count_text(to_work), "share": format_cell(share, SHARE), "m": before_text}
     sentence_1 = " ".join(
         (
-            _(
-                "%(n)s participants left for work or studies during the period (%(share)s of "
-                "all exits), against %(m)s in the previous period of the same length."
-            )
-            % {
-                "n": _count_text(to_work),
-                "share": format_cell(share, SHARE),
-                "m": _count_text(to_work_before),
-            },
+            exits_sentence,
             _("%(n)s moved up at least one step on the staircase.") % {"n": _count_text(risers)},
             _compare(to_work, to_work_before, more_is_better=True),
         )
@@ -683,6 +693,7 @@ def board_report_xlsx(data: BoardReport, *, today: date | None = None) -> bytes:
         for table in data.tables:
             _write_sheet(workbook.create_sheet(sheet_name(table.sheet, taken)), table, bold)
     out = io.BytesIO()
+    values_only(workbook)
     workbook.save(out)
     return out.getvalue()
 

@@ -132,7 +132,7 @@ class StepForm(forms.Form):
 class BaseStepFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
     def clean(self) -> None:
         super().clean()
-        if any(form.errors for form in self.forms):
+        if any(form.errors or not form.cleaned_data for form in self.forms):
             return
         last = len(self.forms) - 1
         for i, form in enumerate(self.forms):
@@ -148,7 +148,19 @@ class BaseStepFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             )
 
 
-StepFormSet = forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=0)
+def step_formset(steps: int) -> type[BaseStepFormSet]:
+    """A form per step of the scenario, exactly: a posted form count that differs (a tampered
+    management form) is a form error, and never more forms than steps are built."""
+    return forms.formset_factory(  # type: ignore[return-value]
+        StepForm,
+        formset=BaseStepFormSet,
+        extra=0,
+        min_num=steps,
+        max_num=steps,
+        absolute_max=steps,
+        validate_min=True,
+        validate_max=True,
+    )
 
 
 def initial_of(scenario: Scenario, *, name: str, description: str) -> dict[str, Any]:
@@ -203,6 +215,8 @@ def scenario_from_forms(
 ) -> Scenario:
     """The valid forms as a scenario (start month, seed and notes kept from ``base``)."""
     d = form.cleaned_data
+    # the form allows 99.9–100.1 %: the engine gets shares that add up to exactly 1
+    shares = sum((f.cleaned_data["entry_share"] for f in steps.forms), Decimal(0))
     shock = None
     if d.get("shock_factor") is not None:
         shock = Shock(
@@ -211,18 +225,19 @@ def scenario_from_forms(
     return Scenario(
         steps=tuple(
             StepParams(
-                code=s.cleaned_data["code"],
-                name=s.cleaned_data["name"],
+                # which step it is comes from the saved scenario, never from the post
+                code=step.code,
+                name=step.name,
                 people=s.cleaned_data["people"],
                 places=s.cleaned_data["places"],
                 cost_per_place_month=s.cleaned_data["cost_per_place_month"],
                 up=_fraction(s.cleaned_data["up"]),
                 down=_fraction(s.cleaned_data["down"]),
                 exit=_fraction(s.cleaned_data["exit"]),
-                entry_share=_fraction(s.cleaned_data["entry_share"]),
-                catalogue_places=s.cleaned_data.get("catalogue_places"),
+                entry_share=float(s.cleaned_data["entry_share"] / shares) if shares else 0.0,
+                catalogue_places=step.catalogue_places,
             )
-            for s in steps.forms
+            for s, step in zip(steps.forms, base.steps, strict=True)
         ),
         start_month=base.start_month,
         months=d["months"],

@@ -525,8 +525,8 @@ def lead_times(f: InsightFilter, *, base: Population | None = None) -> LeadTimes
         sent_at__date__range=(f.start, f.end),
         started_on__isnull=False,
     )
-    if f.known_at is not None:
-        referrals = referrals.filter(sent_at__lte=f.known_at)
+    if f.known_at is not None:  # a start registered after the figures were stored waits
+        referrals = referrals.filter(started_on__lte=f.known_at.date())
     referral_days = [
         (started - sent.date()).days
         for sent, started in referrals.values_list("sent_at", "started_on")
@@ -612,8 +612,6 @@ def attendance_rate(f: InsightFilter) -> AttendanceRate:
     from heltid.referrals.models import ATTENDED, Attendance
 
     days = Attendance.objects.filter(of_persons(f, "referral__person"), day__range=(f.start, f.end))
-    if f.known_at is not None:
-        days = days.filter(recorded_at__lte=f.known_at)
     totals = days.aggregate(days=Count("pk"), attended=Count("pk", filter=Q(status__in=ATTENDED)))
     return AttendanceRate(days=totals["days"] or 0, attended=totals["attended"] or 0)
 

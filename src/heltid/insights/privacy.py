@@ -238,3 +238,17 @@ def suppress_distribution(
         {key: {0: n} for key, n in counts.items()}, threshold=threshold, cols=(0,)
     )
     return {key: table.cells[key][0] for key in counts}, table.col_totals[0]
+
+
+def suppress_subtotal(
+    counts: Mapping[K, int], keys: Iterable[K], *, threshold: int = THRESHOLD
+) -> int | None:
+    """The sum of some of a distribution's counts (e.g. exits to work or studies), published
+    only when every count in it is published by :func:`suppress_distribution` and the sum is not
+    small: a subtotal over a hidden count would give it back by subtraction."""
+    shown, _total = suppress_distribution(counts, threshold=threshold)
+    chosen = list(keys)
+    if any(shown.get(key) is None for key in chosen):
+        return None
+    subtotal = sum(counts[key] for key in chosen)
+    return subtotal if subtotal == 0 or subtotal >= threshold else None

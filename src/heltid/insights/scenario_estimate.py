@@ -18,6 +18,7 @@ exits in the window.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
@@ -168,9 +169,9 @@ def estimate(*, today: date, window: int = 12, months: int = 36, runs: int = 100
             people=int(now.occupancy[0, i]),
             places=None,
             cost_per_place_month=capacity[s.code].cost_per_place_month if s.code in capacity else 0,
-            up=0.0 if i == last else round(float(up[i]), 4),
-            down=0.0 if i == 0 else round(float(down[i]), 4),
-            exit=round(float(exit_[i]), 4),
+            up=0.0 if i == last else _down_to_4(up[i]),
+            down=0.0 if i == 0 else _down_to_4(down[i]),
+            exit=_down_to_4(exit_[i]),
             entry_share=round(float(shares[i]), 4),
             catalogue_places=capacity[s.code].places if s.code in capacity else 0,
         )
@@ -235,6 +236,12 @@ def backtest(*, today: date, window: int = 12, runs: int = 500) -> tuple[Scenari
         runs=runs,
     )
     return scenario, past.occupancy
+
+
+def _down_to_4(p: float) -> float:
+    """A probability to four decimals, rounded down: the rounded up, down and exit of a step
+    never add up to more than 1 (1/6 + 1/6 + 4/6 rounded would be 1.0001)."""
+    return math.floor(float(p) * 10_000) / 10_000
 
 
 def _normalise_shares(steps: tuple[StepParams, ...]) -> tuple[StepParams, ...]:

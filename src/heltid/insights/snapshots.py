@@ -79,14 +79,18 @@ def take(
 
     A day not yet over gives a provisional snapshot (edition 0), which replaces the previous
     provisional one. A final edition after an earlier final one is a correction and needs a
-    reason. Raises ValueError for a correction without a reason."""
+    reason; without one, the day's existing figures are returned unchanged."""
     provisional = on >= (today or timezone.localdate())
     pop = metrics.population(InsightFilter(start=on, end=on))
     with transaction.atomic():
         previous = Snapshot.objects.filter(on=on, provisional=False).aggregate(n=Max("edition"))
         edition = 0 if provisional else (previous["n"] or 0) + 1
         if edition > 1 and not reason.strip():
-            raise ValueError("a correction needs a reason")
+            # another request (or the nightly command) stored the day's figures while these
+            # were computed: theirs are the first run; without a reason there is no correction
+            existing = latest(on)
+            assert existing is not None
+            return existing
         Snapshot.objects.filter(on=on, provisional=True).delete()
         snapshot = Snapshot.objects.create(
             on=on,

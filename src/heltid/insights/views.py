@@ -28,14 +28,14 @@ def statistics(request: HttpRequest) -> HttpResponse:
         {"label": exemption_label(group), "count": by_group[group]}
         for group in stats.exempt_by_reason
     ]
-    shown_target = target is not None and suppress(stats.target_group) is not None
     return render(
         request,
         "insights/statistics.html",
         {
             "stats": stats,
             "counts": {
-                "recipients": suppress(stats.recipients),
+                # recipients = target group + exempted + the rest: hidden with the exempted
+                "recipients": suppress(stats.recipients) if exempt is not None else None,
                 "target_group": target,
                 "unemployed_coded": parts["unemployed"],
                 "other_target": parts["other"],
@@ -43,12 +43,16 @@ def statistics(request: HttpRequest) -> HttpResponse:
                 "exempt": exempt,
             },
             "exempt_rows": exempt_rows,
-            "women_pct": round(stats.target_women_share * 100) if shown_target else None,
-            "ill_health_pct": (
-                round(stats.target_ill_health_share * 100)
-                if suppress(stats.target_assessed) is not None
-                else None
-            ),
+            "women_pct": _share_pct(stats.target_women, stats.target_group),
+            "ill_health_pct": _share_pct(stats.target_ill_health, stats.target_assessed),
             "source": snapshots.describe(basis.snapshot),
         },
     )
+
+
+def _share_pct(part: int, whole: int) -> int | None:
+    """A share in per cent, shown only when the part and the rest are both not small: with the
+    whole published elsewhere, a share gives back its part."""
+    if not whole or suppress(part) is None or suppress(whole - part) is None:
+        return None
+    return round(100 * part / whole)

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy
 
 from heltid.accounts.models import Unit
 from heltid.accounts.permissions import Perm, requires
-from heltid.casework.models import ExitReason
+from heltid.casework.models import WORK_OR_STUDIES, ExitReason
 from heltid.insights import charts, metrics, snapshots
 from heltid.insights.filters import AGE_GROUPS, InsightFilter
-from heltid.insights.privacy import suppress_distribution
+from heltid.insights.privacy import suppress_distribution, suppress_subtotal
 from heltid.insights.statistics import suppress
 from heltid.registry.models import Sex
 from heltid.rules import exemption_label
@@ -121,9 +121,12 @@ class Row:
 
 
 def _row(label: str, count: int, whole: int | None = None) -> Row:
-    """A count on its own (a subset of ``whole`` at most): suppressed when small; its share
-    only when both counts are shown."""
+    """A count on its own, or a part of ``whole``: suppressed when small — and a part also when
+    the rest of the whole is small, since the whole minus the part would give the rest away
+    (2 men = 30 in the target group − 28 women). Its share only when both counts are shown."""
     shown = suppress(count)
+    if whole is not None and suppress(whole - count) is None:
+        shown = None
     pct = None
     if whole and shown is not None and suppress(whole) is not None:
         pct = round(100 * count / whole)
@@ -192,6 +195,13 @@ def dashboard_context(f: InsightFilter, *, today: date) -> dict[str, Any]:
         exempt_total,
         inventory_rows[4].pct if exempt_total is not None else None,
     )
+    if exempt_total is None:
+        # recipients = target group + exempted + the rest: with the exempted hidden, the
+        # recipients (and every share of them, which would give them back) are hidden too
+        inventory_rows = [
+            Row(r.label, None if i == 0 else r.count, None if i in (1, 3, 4, 5) else r.pct)
+            for i, r in enumerate(inventory_rows)
+        ]
     coverage_rows = [
         _row(_("Covered"), cov.covered),
         _row(_("With an active plan"), cov.with_plan, cov.covered),
@@ -215,6 +225,7 @@ def dashboard_context(f: InsightFilter, *, today: date) -> dict[str, Any]:
     exit_rows, exits_total = _distribution_rows(
         [(str(ExitReason(r).label), n) for r, n in out.by_reason.items()]
     )
+    to_work = suppress_subtotal(out.by_reason, [r.value for r in WORK_OR_STUDIES])
     step_rows, _changes = _distribution_rows(
         [
             (_("Up the staircase"), steps.up),
@@ -269,9 +280,9 @@ def dashboard_context(f: InsightFilter, *, today: date) -> dict[str, Any]:
         "exits_total": exits_total,
         "exits_work_rows": [
             Row(_("Exits"), exits_total),
-            _row(_("– to work or studies"), out.to_work_or_studies, out.total)
-            if exits_total is not None
-            else Row(_("– to work or studies"), None),
+            _row(_("– to work or studies"), to_work, out.total)
+            if exits_total is not None and to_work is not None
+            else Row(_("– to work or studies"), to_work),
         ],
         "month_rows": month_rows,
         "capacity": capacity,

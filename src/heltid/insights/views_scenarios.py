@@ -20,9 +20,9 @@ from heltid.ids import valid_id
 from heltid.insights import charts
 from heltid.insights.forms_scenario import (
     ScenarioForm,
-    StepFormSet,
     initial_of,
     scenario_from_forms,
+    step_formset,
     steps_initial,
 )
 from heltid.insights.models import SavedScenario
@@ -79,7 +79,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = scenario_of(saved)
     if request.method == "POST":
         form = ScenarioForm(request.POST)
-        steps = StepFormSet(request.POST, prefix="steg")
+        steps = step_formset(len(scenario.steps))(request.POST, prefix="steg")
         if form.is_valid() and steps.is_valid():
             try:
                 changed = scenario_from_forms(form, steps, base=scenario)
@@ -99,7 +99,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = ScenarioForm(
             initial=initial_of(scenario, name=saved.name, description=saved.description)
         )
-        steps = StepFormSet(initial=steps_initial(scenario), prefix="steg")
+        steps = step_formset(len(scenario.steps))(initial=steps_initial(scenario), prefix="steg")
         status = 200
     result = run(saved)
     context = {"saved": saved, "form": form, "steps": steps, **_result_context(result)}
