@@ -28,6 +28,7 @@ from heltid.demo.population import (
     PopulationPlan,
     plan_population,
 )
+from heltid.demo.reason_codes import reason_codes_by_label
 from heltid.demo.staff import DECIDING_OFFICER, ensure_units, ensure_users
 from heltid.registry.models import (
     Child,
@@ -38,7 +39,7 @@ from heltid.registry.models import (
     ReasonCode,
     SupportPeriod,
 )
-from heltid.rules import ExemptionGroup, default_reason_codes, exemption_label
+from heltid.rules import ExemptionGroup, exemption_label
 
 BATCH = 1000
 DEMO_ACTOR = "demo"
@@ -137,16 +138,6 @@ def _analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def _reason_codes(labels: list[str]) -> dict[str, ReasonCode]:
-    """The reason codes by label; any the municipality removed are created again."""
-    groups = dict(default_reason_codes())
-    found = {r.label: r for r in ReasonCode.objects.filter(label__in=labels)}
-    for label in labels:
-        if label not in found:
-            found[label] = ReasonCode.objects.create(label=label, group=groups[label].value)
-    return found
-
-
 def _write(plan: PopulationPlan, units: dict[str, Unit], users: dict[str, User]) -> list[Person]:
     households = Household.objects.bulk_create(
         [Household(reference=h.reference, cohabiting=h.cohabiting) for h in plan.households],
@@ -161,7 +152,7 @@ def _write(plan: PopulationPlan, units: dict[str, Unit], users: dict[str, User])
         batch_size=BATCH,
     )
     labels = sorted({p.reason_code for p in plan.persons if p.reason_code})
-    codes = _reason_codes(labels)
+    codes = reason_codes_by_label(labels)
     persons = Person.objects.bulk_create(
         [_person(plan, p, households, units, users, codes) for p in plan.persons],
         batch_size=BATCH,

@@ -56,12 +56,12 @@ from heltid.demo.population import (
     Band,
     pick,
 )
+from heltid.demo.reason_codes import reason_codes_by_label
 from heltid.demo.testpersonnummer import adults_aged
 from heltid.insights.filters import InsightFilter
 from heltid.insights.metrics import population
 from heltid.registry.identity import parse_identity
-from heltid.registry.models import Household, IdKind, Person, ReasonCode, SupportPeriod
-from heltid.rules import default_reason_codes
+from heltid.registry.models import Household, IdKind, Person, SupportPeriod
 from heltid.rules.dates import add_months, age_on, month_end, month_start
 from heltid.rules.requirement import activity_requirement
 
@@ -641,16 +641,6 @@ def _step_changes(
     return rows
 
 
-def _reason_codes(labels: Sequence[str]) -> dict[str, ReasonCode]:
-    """The reason codes by label; any the municipality removed are created again."""
-    groups = dict(default_reason_codes())
-    found = {r.label: r for r in ReasonCode.objects.filter(label__in=labels)}
-    for label in labels:
-        if label not in found:
-            found[label] = ReasonCode.objects.create(label=label, group=groups[label].value)
-    return found
-
-
 def _write_formers(plan: HistoryPlan, steps: Sequence[Step]) -> int:
     """The former participants: person, household, support period, step changes and exit.
     Returns the number of access-log entries written (one per person, as ``build_demo``)."""
@@ -661,7 +651,7 @@ def _write_formers(plan: HistoryPlan, steps: Sequence[Step]) -> int:
         seed=plan.seed, today=plan.today, formers=plan.formers, used=list(used)
     )
     units = {u.code: u for u in Unit.objects.filter(code__in=[UNIT_NORD, UNIT_SYD])}
-    codes = _reason_codes(sorted({p.reason_code for p in planned}))
+    codes = reason_codes_by_label(sorted({p.reason_code for p in planned}))
     managers = _unit_case_managers()
     taken = set(
         Household.objects.filter(reference__startswith=FORMER_HOUSEHOLD_PREFIX).values_list(
