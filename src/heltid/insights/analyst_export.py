@@ -16,6 +16,7 @@ import hmac
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 
@@ -155,3 +156,19 @@ def as_xlsx(export: AnalystExport) -> bytes:
 
 
 RENDERERS = {"csv": as_csv, "xlsx": as_xlsx}
+
+
+def export_day(day: date, kind: str, *, today: date) -> tuple[bytes, dict[str, Any]]:
+    """The file for ``day`` (today at the latest) as ``kind``, and what the access log records
+    of it. The page and the command both log it, each as its own actor."""
+    snapshot = snapshots.for_day(day, today=today)
+    assert snapshot is not None  # the day is today at the latest
+    export = analyst_export(snapshot)
+    detail = {
+        "export": "analyst",
+        "format": kind,
+        "day": day.isoformat(),
+        "edition": snapshot.edition,
+        "rows": len(export.rows),
+    }
+    return RENDERERS[kind](export), detail

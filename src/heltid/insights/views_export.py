@@ -15,8 +15,7 @@ from heltid.accounts.permissions import Perm, requires
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
 from heltid.catalog.forms import DateInput
-from heltid.insights import snapshots
-from heltid.insights.analyst_export import CONTENT_TYPES, RENDERERS, analyst_export
+from heltid.insights.analyst_export import CONTENT_TYPES, export_day
 
 EARLIEST = date(2000, 1, 1)
 
@@ -51,22 +50,8 @@ def analyst_export_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "insights/analyst_export.html", {"form": form})
     day, kind = form.cleaned_data["day"], form.cleaned_data["format"]
-    snapshot = snapshots.for_day(day, today=today)
-    assert snapshot is not None  # the day is today at the latest
-    export = analyst_export(snapshot)
-    content = RENDERERS[kind](export)
-    log_access(
-        user=request.user,
-        action=Action.EXPORT,
-        page=request.path,
-        detail={
-            "export": "analyst",
-            "format": kind,
-            "day": day.isoformat(),
-            "edition": snapshot.edition,
-            "rows": len(export.rows),
-        },
-    )
+    content, detail = export_day(day, kind, today=today)
+    log_access(user=request.user, action=Action.EXPORT, page=request.path, detail=detail)
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"analysunderlag-{day.isoformat()}.{kind}"

@@ -5,8 +5,6 @@ Exit codes: 0 written, 1 the file could not be written, 2 wrong date or file nam
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -14,10 +12,8 @@ from django.utils import timezone
 
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
-from heltid.insights import snapshots
-from heltid.insights.analyst_export import RENDERERS, analyst_export
-
-USAGE = 2
+from heltid.insights.analyst_export import RENDERERS, export_day
+from heltid.insights.management.arguments import USAGE, day_option, output_file, write_file
 
 
 class Command(BaseCommand):
@@ -29,41 +25,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
-        try:
-            day = date.fromisoformat(options["on"])
-        except ValueError:
-            raise CommandError(
-                f"--on måste vara ett datum som ÅÅÅÅ-MM-DD (fick {options['on']!r}).",
-                returncode=USAGE,
-            ) from None
+        day = day_option(options["on"], "--on")
         if day > today:
             raise CommandError("Dagen har inte kommit än.", returncode=USAGE)
-        path = Path(options["out"])
-        kind = path.suffix.lower().lstrip(".")
-        if kind not in RENDERERS:
-            raise CommandError(
-                f"Filen måste sluta på .csv eller .xlsx (fick {path.name!r}).", returncode=USAGE
-            )
-        if not path.parent.is_dir():
-            raise CommandError(f"Mappen {path.parent} finns inte.", returncode=USAGE)
-        snapshot = snapshots.for_day(day, today=today)
-        assert snapshot is not None  # the day is today at the latest
-        export = analyst_export(snapshot)
-        try:
-            path.write_bytes(RENDERERS[kind](export))
-        except OSError as exc:
-            raise CommandError(f"Filen {path} kan inte skrivas: {exc.strerror}") from exc
+        path, kind = output_file(options["out"], RENDERERS)
+        content, detail = export_day(day, kind, today=today)
+        write_file(path, content)
         log_access(
-            user=None,
-            actor="cli",
-            action=Action.EXPORT,
-            page="cli:analyst-export",
-            detail={
-                "export": "analyst",
-                "format": kind,
-                "day": day.isoformat(),
-                "edition": snapshot.edition,
-                "rows": len(export.rows),
-            },
+            user=None, actor="cli", action=Action.EXPORT, page="cli:analyst-export", detail=detail
         )
-        self.stdout.write(f"Skrev {len(export.rows)} rader till {path}.")
+        self.stdout.write(f"Skrev {detail['rows']} rader till {path}.")

@@ -4,27 +4,13 @@ Exit codes: 0 written, 1 the file could not be written, 2 wrong dates or file na
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from heltid.insights.board_report import MAX_PERIOD_DAYS, RENDERERS, board_report_data
 from heltid.insights.filters import InsightFilter
-
-USAGE = 2
-
-
-def _date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            f"{option} måste vara ett datum som ÅÅÅÅ-MM-DD, till exempel 2026-01-31 "
-            f"(fick {text!r}).",
-            returncode=USAGE,
-        ) from None
+from heltid.insights.management.arguments import USAGE, day_option, output_file, write_file
 
 
 class Command(BaseCommand):
@@ -36,27 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="FILE.pdf or FILE.xlsx")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        start = _date(options["start"], "--from")
-        end = _date(options["end"], "--to")
+        start = day_option(options["start"], "--from")
+        end = day_option(options["end"], "--to")
         if end < start:
             raise CommandError("--to får inte vara före --from.", returncode=USAGE)
         if (end - start).days + 1 > MAX_PERIOD_DAYS:
             raise CommandError(
                 f"Perioden får vara högst {MAX_PERIOD_DAYS} dagar.", returncode=USAGE
             )
-        path = Path(options["out"])
-        kind = path.suffix.lower().lstrip(".")
-        if kind not in RENDERERS:
-            raise CommandError(
-                f"Filen måste sluta på .pdf eller .xlsx (fick {path.name!r}).", returncode=USAGE
-            )
-        if not path.parent.is_dir():
-            raise CommandError(f"Mappen {path.parent} finns inte.", returncode=USAGE)
+        path, kind = output_file(options["out"], RENDERERS)
         data = RENDERERS[kind](board_report_data(InsightFilter(start=start, end=end)))
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            raise CommandError(f"Filen {path} kan inte skrivas: {exc.strerror}") from exc
+        write_file(path, data)
         self.stdout.write(
             f"Nämndrapporten för {start.isoformat()} – {end.isoformat()} skrevs till {path} "
             f"({len(data)} byte)."

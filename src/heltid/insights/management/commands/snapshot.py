@@ -9,7 +9,7 @@ Exit codes: 0 stored, 2 wrong date or a correction without figures to correct.""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -18,8 +18,7 @@ from django.utils import timezone
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
 from heltid.insights import snapshots
-
-USAGE = 2
+from heltid.insights.management.arguments import USAGE, day_option
 
 
 class Command(BaseCommand):
@@ -37,13 +36,7 @@ class Command(BaseCommand):
                 raise CommandError("--correction kräver --on ÅÅÅÅ-MM-DD.", returncode=USAGE)
             days = [today - timedelta(days=1), today]
         else:
-            try:
-                days = [date.fromisoformat(options["on"])]
-            except ValueError:
-                raise CommandError(
-                    f"--on måste vara ett datum som ÅÅÅÅ-MM-DD (fick {options['on']!r}).",
-                    returncode=USAGE,
-                ) from None
+            days = [day_option(options["on"], "--on")]
             if days[0] > today:
                 raise CommandError("Dagen har inte kommit än.", returncode=USAGE)
         for day in days:
