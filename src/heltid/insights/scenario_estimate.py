@@ -146,6 +146,39 @@ def support_per_household(*, on: date) -> int:
     return round(sum(totals) / len(totals)) + HOUSING_PER_HOUSEHOLD
 
 
+def _steps(
+    past: History, people: FloatArray, capacity: dict[str, metrics.StepCapacity] | None = None
+) -> tuple[StepParams, ...]:
+    """The steps with the history's monthly probabilities and the entrants' shares, ``people``
+    on each at the start, and the catalogue's cost and places when ``capacity`` is given."""
+    up, down, exit_ = past.probabilities()
+    arrivals = past.entrants.sum(axis=0)
+    shares = arrivals / arrivals.sum() if arrivals.sum() else np.zeros(len(past.steps))
+    if not arrivals.sum() and len(past.steps):
+        shares[0] = 1.0
+    catalogue = capacity or {}
+    last = len(past.steps) - 1
+    return _normalise_shares(
+        tuple(
+            StepParams(
+                code=s.code,
+                name=s.name,
+                people=int(people[i]),
+                places=None,
+                cost_per_place_month=(
+                    catalogue[s.code].cost_per_place_month if s.code in catalogue else 0
+                ),
+                up=0.0 if i == last else _down_to_4(up[i]),
+                down=0.0 if i == 0 else _down_to_4(down[i]),
+                exit=_down_to_4(exit_[i]),
+                entry_share=round(float(shares[i]), 4),
+                catalogue_places=None if capacity is None else _places(catalogue, s.code),
+            )
+            for i, s in enumerate(past.steps)
+        )
+    )
+
+
 def estimate(*, today: date, window: int = 12, months: int = 36, runs: int = 1000) -> Scenario:
     """A scenario starting this month, with everything estimated from the last ``window``
     months, the current catalogue and the households on support: "what does full-time
@@ -153,37 +186,14 @@ def estimate(*, today: date, window: int = 12, months: int = 36, runs: int = 100
     cost per place-month."""
     start = month_start(today)
     past = history(first=add_months(start, -window), months=window)
-    now = history(first=start, months=0)
-    up, down, exit_ = past.probabilities()
-    arrivals = past.entrants.sum(axis=0)
-    inflow = float(arrivals.sum() / window)
-    shares = arrivals / arrivals.sum() if arrivals.sum() else np.full(len(past.steps), 0.0)
-    if not arrivals.sum() and len(past.steps):
-        shares[0] = 1.0
     capacity = {c.step_code: c for c in metrics.capacity_vs_demand(today, requested={}).steps}
-    last = len(past.steps) - 1
-    steps = tuple(
-        StepParams(
-            code=s.code,
-            name=s.name,
-            people=int(now.occupancy[0, i]),
-            places=None,
-            cost_per_place_month=capacity[s.code].cost_per_place_month if s.code in capacity else 0,
-            up=0.0 if i == last else _down_to_4(up[i]),
-            down=0.0 if i == 0 else _down_to_4(down[i]),
-            exit=_down_to_4(exit_[i]),
-            entry_share=round(float(shares[i]), 4),
-            catalogue_places=capacity[s.code].places if s.code in capacity else 0,
-        )
-        for i, s in enumerate(past.steps)
-    )
-    steps = _normalise_shares(steps)
     share = past.exits_to_work_or_studies / past.exits_total if past.exits_total else 0.5
     return Scenario(
-        steps=steps,
+        # the history's last row is the occupancy at the start of this month
+        steps=_steps(past, past.occupancy[-1], capacity),
         start_month=start,
         months=months,
-        inflow=round(inflow, 1),
+        inflow=round(float(past.entrants.sum() / window), 1),
         caseload=DEFAULT_CASELOAD,
         case_manager_cost_month=CASE_MANAGER_COST_MONTH,
         support_per_household=support_per_household(on=today),
@@ -202,40 +212,24 @@ def estimate(*, today: date, window: int = 12, months: int = 36, runs: int = 100
 def backtest(*, today: date, window: int = 12, runs: int = 500) -> tuple[Scenario, FloatArray]:
     """The scenario estimated from the last ``window`` months, started from the occupancy at
     their start with the entrants as they came, and the occupancy the history shows month by
-    month (window + 1 months × steps,
-    the last row being this month's start): the model's check against our own past."""
+    month (window + 1 months × steps, the last row being this month's start): the model's check
+    against our own past."""
     start = month_start(today)
     first = add_months(start, -window)
     past = history(first=first, months=window)
-    up, down, exit_ = past.probabilities()
-    arrivals = past.entrants.sum(axis=0)
-    shares = arrivals / arrivals.sum() if arrivals.sum() else np.zeros(len(past.steps))
-    last = len(past.steps) - 1
-    steps = _normalise_shares(
-        tuple(
-            StepParams(
-                code=s.code,
-                name=s.name,
-                people=int(past.occupancy[0, i]),
-                places=None,
-                cost_per_place_month=0,
-                up=0.0 if i == last else float(up[i]),
-                down=0.0 if i == 0 else float(down[i]),
-                exit=float(exit_[i]),
-                entry_share=round(float(shares[i]), 6),
-            )
-            for i, s in enumerate(past.steps)
-        )
-    )
     scenario = Scenario(
-        steps=steps,
+        steps=_steps(past, past.occupancy[0]),
         start_month=first,
         months=window + 1,
-        inflow=float(arrivals.sum() / window),
+        inflow=float(past.entrants.sum() / window),
         inflow_by_month=tuple(float(n) for n in past.entrants.sum(axis=1)),
         runs=runs,
     )
     return scenario, past.occupancy
+
+
+def _places(capacity: dict[str, metrics.StepCapacity], code: str) -> int:
+    return capacity[code].places if code in capacity else 0
 
 
 def _down_to_4(p: float) -> float:

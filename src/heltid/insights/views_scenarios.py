@@ -222,6 +222,7 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         a = next(s for s in scenarios if str(s.pk) == form.cleaned_data["a"])
         b = next(s for s in scenarios if str(s.pk) == form.cleaned_data["b"])
         ra, rb = run(a), run(b)
+        rows_a, rows_b = month_rows(ra), month_rows(rb)
         years = sorted({y.year for y in ra.years} | {y.year for y in rb.years})
         by_a = {y.year: y for y in ra.years}
         by_b = {y.year: y for y in rb.years}
@@ -242,16 +243,16 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
                     }
                     for year in years
                 ],
-                "month_rows": list(zip(month_rows(ra), month_rows(rb), strict=False)),
+                "month_rows": list(zip(rows_a, rows_b, strict=False)),
                 "chart": charts.series_chart(
                     [
                         (
                             f"A: {a.name}",
-                            [(m.month.strftime("%Y-%m"), float(m.net)) for m in month_rows(ra)],
+                            [(m.month.strftime("%Y-%m"), float(m.net)) for m in rows_a],
                         ),
                         (
                             f"B: {b.name}",
-                            [(m.month.strftime("%Y-%m"), float(m.net)) for m in month_rows(rb)],
+                            [(m.month.strftime("%Y-%m"), float(m.net)) for m in rows_b],
                         ),
                     ],
                     label=_(
