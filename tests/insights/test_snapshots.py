@@ -14,7 +14,7 @@ from heltid.casework.models import Assessment, Exit, ExitReason, Health, StepCha
 from heltid.catalog.models import Step
 from heltid.insights import metrics, snapshots
 from heltid.insights.board_report import board_report_data
-from heltid.insights.filters import InsightFilter
+from heltid.insights.filters import AGE_GROUPS, InsightFilter
 from heltid.insights.models import Snapshot, SnapshotRow
 from heltid.registry.models import Exemption, Person
 from tests.conftest import Staff
@@ -66,7 +66,7 @@ def test_snapshot__same_rows_as_the_live_computation(staff: Staff) -> None:
         want = sorted(metrics.population(f).rows)
         assert sorted(snapshots.population(snapshot, f).rows) == want, f
     ages = {r.age for r in live.rows}
-    group = next(code for code, low, high in metrics.AGE_GROUPS if low <= min(ages) <= high)
+    group = next(code for code, low, high in AGE_GROUPS if low <= min(ages) <= high)
     f = InsightFilter(start=PERIOD.start, end=DAY, age_group=group)
     assert sorted(snapshots.population(snapshot, f).rows) == sorted(metrics.population(f).rows)
     # no name and no personnummer are stored with the statistics

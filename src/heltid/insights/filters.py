@@ -16,6 +16,11 @@ AGE_GROUPS: tuple[tuple[str, int, int], ...] = (
 )
 
 
+def age_span(code: str) -> tuple[int, int] | None:
+    """The lowest and highest age of the age group ``code``; None for an unknown code."""
+    return next(((low, high) for group, low, high in AGE_GROUPS if group == code), None)
+
+
 def age_group(age: int) -> str:
     for code, low, high in AGE_GROUPS:
         if low <= age <= high:

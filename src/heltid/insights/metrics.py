@@ -56,7 +56,7 @@ from heltid.casework.models import (
 from heltid.catalog.models import Intervention, InterventionStatus, Step
 from heltid.catalog.selectors import staircase
 from heltid.ids import chunks
-from heltid.insights.filters import AGE_GROUPS, InsightFilter
+from heltid.insights.filters import InsightFilter, age_span
 from heltid.registry.models import AfProgramme, Child, Exemption, Person, SupportPeriod
 from heltid.rules import CoverageFacts, ExemptionGroup, explain
 from heltid.rules.dates import add_months, age_on, month_start
@@ -79,12 +79,11 @@ LEAD_TIME_BUCKETS: tuple[tuple[str, int | None], ...] = (
 
 def _birth_range(code: str, on: date) -> tuple[date, date] | None:
     """Birth dates of persons whose age on ``on`` falls in the age group ``code``."""
-    for group, low, high in AGE_GROUPS:
-        if group == code:
-            earliest = _years_before(on, high + 1) + timedelta(days=1)
-            latest = _years_before(on, low)
-            return earliest, latest
-    return None
+    span = age_span(code)
+    if span is None:
+        return None
+    low, high = span
+    return _years_before(on, high + 1) + timedelta(days=1), _years_before(on, low)
 
 
 def _years_before(day: date, years: int) -> date:

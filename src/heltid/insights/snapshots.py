@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from heltid.accounts.models import User
 from heltid.insights import metrics
-from heltid.insights.filters import AGE_GROUPS, InsightFilter
+from heltid.insights.filters import InsightFilter, age_span
 from heltid.insights.models import Snapshot, SnapshotRow
 
 BATCH = 2000
@@ -159,7 +159,7 @@ def population(snapshot: Snapshot, f: InsightFilter) -> metrics.Population:
     if f.sex:
         rows = rows.filter(sex=f.sex)
     if f.age_group:
-        span = next(((low, high) for code, low, high in AGE_GROUPS if code == f.age_group), None)
+        span = age_span(f.age_group)
         if span is None:
             return metrics.Population(on=snapshot.on, rows=())
         rows = rows.filter(age__range=span)
