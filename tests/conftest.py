@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from heltid.accounts.models import Role, UnitKind, User
+from tests import clock
 from tests.factories import PersonFactory, UnitFactory, UserFactory
 from tests.transactional import as_migrated, triggers_off
 
@@ -21,11 +22,41 @@ os.environ.setdefault(
 )  # Playwright's sync API runs an event loop
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        default=os.environ.get("HELTID_TEST_TODAY") or None,
+        help="the date the whole suite lives on (default: the real date; see tests/clock.py)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    """Start the suite's clock before any test module is imported (tests/clock.py)."""
+    option = config.getoption("--today")
+    try:
+        day = clock.parse_day(option) if option else clock.real_today()
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    clock.start(day)
+
     from django.conf import settings
 
     # the real hasher is deliberately slow; tests log in dozens of standing users
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    clock.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"suite date (--today): {clock.suite_today().isoformat()}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line(f"suite date (--today): {clock.suite_today().isoformat()}")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from datetime import date
 
 import factory
@@ -11,13 +12,26 @@ from heltid.accounts.models import Role, Unit, UnitKind, User
 from heltid.demo.testpersonnummer import adults_aged
 from heltid.registry.identity import parse_identity
 from heltid.registry.models import Household, IdKind, Person, ReasonCode, SupportPeriod
+from tests.clock import suite_today
 
-REFERENCE_DAY = date(2026, 11, 23)
-_numbers = itertools.cycle(adults_aged(REFERENCE_DAY))
+_numbers: Iterator[str] | None = None
 
 
 def next_test_personnummer() -> str:
+    """The next of Skatteverket's test numbers of a person aged 25–60 on the suite's day, so
+    that a factory's person is an adult of working age whatever day the suite lives on."""
+    global _numbers
+    if _numbers is None:
+        _numbers = itertools.cycle(adults_aged(suite_today(), low=25, high=60))
     return next(_numbers)
+
+
+def support_start() -> date:
+    """A factory person's first month of support: the first of the month a year and a half
+    before the suite's day."""
+    today = suite_today()
+    months = today.year * 12 + today.month - 1 - 18
+    return date(months // 12, months % 12 + 1, 1)
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -73,4 +87,4 @@ class PersonFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def support_since(self, create: bool, extracted: date | None, **kwargs: object) -> None:
         if create:
-            SupportPeriod.objects.create(person=self, first_month=extracted or date(2025, 1, 1))
+            SupportPeriod.objects.create(person=self, first_month=extracted or support_start())

@@ -22,6 +22,7 @@ from heltid.catalog.models import (
     Track,
 )
 from heltid.catalog.services import capacity_set
+from tests.clock import suite_today
 
 STEP_CODES = (
     "sysselsattning",
@@ -29,7 +30,12 @@ STEP_CODES = (
     "arbete-med-samhallsstod",
     "arbete-studier",
 )
-SINCE = date(2026, 1, 1)
+
+
+def since() -> date:
+    """When a factory intervention's capacity starts: 1 January of the year before the
+    suite's day."""
+    return date(suite_today().year - 1, 1, 1)
 
 
 def default_step(code: str = "arbetsinriktad-rehabilitering") -> Step:
@@ -59,7 +65,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
 
 
 class InterventionFactory(factory.django.DjangoModelFactory):
-    """An active intervention; ``places`` and ``occupied``/``waiting`` (from ``SINCE``) are
+    """An active intervention; ``places`` and ``occupied``/``waiting`` (from :func:`since`) are
     written as a dated capacity change and a dated occupancy count."""
 
     class Meta:
@@ -82,7 +88,7 @@ class InterventionFactory(factory.django.DjangoModelFactory):
             capacity_set(
                 intervention=obj,
                 places=10 if extracted is None else extracted,
-                valid_from=SINCE,
+                valid_from=since(),
             )
 
     @factory.post_generation
@@ -90,7 +96,7 @@ class InterventionFactory(factory.django.DjangoModelFactory):
         if create and extracted is not None:
             OccupancyCount.objects.update_or_create(
                 intervention=obj,
-                valid_from=SINCE,
+                valid_from=since(),
                 defaults={"occupied": extracted, "waiting": 0},
             )
 
@@ -98,7 +104,7 @@ class InterventionFactory(factory.django.DjangoModelFactory):
     def waiting(obj: Intervention, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted is not None:
             count, _ = OccupancyCount.objects.get_or_create(
-                intervention=obj, valid_from=SINCE, defaults={"occupied": 0}
+                intervention=obj, valid_from=since(), defaults={"occupied": 0}
             )
             count.waiting = extracted
             count.save()

@@ -1,0 +1,60 @@
+"""The suite's clock: the whole suite lives on one day.
+
+``pytest --today=YYYY-MM-DD`` chooses that day (default: the real date). The clock is
+travelled (time-machine) before any test module is imported, to ten in the morning in
+Stockholm, and ticks from there; so ``timezone.now()``, ``timezone.localdate()`` and
+``date.today()`` in the code under test and in the tests all agree with :func:`suite_today`.
+A test's dates are derived from that day, or explicit and consistent with it — never the
+real clock's.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+SUITE_TIME_OF_DAY = time(10, 0)
+
+_travel: time_machine.travel | None = None
+_day: date | None = None
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--today takes a date as YYYY-MM-DD, not {text!r}") from None
+
+
+def start(day: date) -> None:
+    """Travel the process to ``day`` (called once, from pytest_configure)."""
+    global _travel, _day
+    if _travel is not None:
+        return
+    _travel = time_machine.travel(
+        datetime.combine(day, SUITE_TIME_OF_DAY, tzinfo=STOCKHOLM), tick=True
+    )
+    _travel.start()
+    _day = day
+
+
+def stop() -> None:
+    global _travel
+    if _travel is not None:
+        _travel.stop()
+        _travel = None
+
+
+def suite_today() -> date:
+    """The day the suite lives on."""
+    if _day is None:
+        raise RuntimeError("the suite's clock has not started (tests/conftest.py starts it)")
+    return _day
+
+
+def real_today() -> date:
+    """Today's date in Stockholm, read before the clock travels: the default of --today."""
+    return datetime.now(tz=STOCKHOLM).date()
