@@ -61,7 +61,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     actor = factory.SubFactory(ActorFactory)
     kind = AgreementKind.INTERNAL
     title = factory.Sequence(lambda n: f"Uppdrag {n}")
-    valid_from = date(2026, 1, 1)
+    valid_from = factory.LazyFunction(since)
 
 
 class InterventionFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 
 from heltid.catalog.excel import export_catalogue
 from heltid.catalog.models import Intervention, InterventionStatus, Step
-from tests.catalog.factories import STEP_CODES, InterventionFactory, default_step
+from tests.catalog.factories import STEP_CODES, InterventionFactory, default_step, since
 
 pytestmark = pytest.mark.django_db
 
-ON = date(2026, 3, 2)
+ON = since().replace(month=3, day=2)
 
 
 def bad_copy(data: bytes, tmp_path: Path) -> Path:
@@ -43,7 +43,8 @@ def test_export__writes_the_catalogue_as_on_a_date(tmp_path: Path, capsys: Any) 
     row = dict(zip(headers, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
     assert (row["kod"], row["platser"]) == ("verkstad", 7)
     assert str(path) in capsys.readouterr().out
-    call_command("catalogue", "export", str(path), "--on", "2025-12-31")
+    before = since() - timedelta(days=1)
+    call_command("catalogue", "export", str(path), "--on", before.isoformat())
     sheet = load_workbook(path)["Insatser"]
     assert sheet.cell(row=2, column=headers.index("platser") + 1).value == 0  # before any places
 
