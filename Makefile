@@ -7,17 +7,31 @@ export HELTID_VAR_DIR ?= $(CURDIR)/var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format bench messages clean system-packages
+# htmx ships inside the package (and the wheel): copied from npm, never committed.
+HTMX_NPM := node_modules/htmx.org/dist/htmx.min.js
+HTMX := src/heltid/static/vendor/htmx/htmx.min.js
+DIST ?= dist
 
-$(VENV)/.installed: pyproject.toml package.json
+.PHONY: install run test test-fast lint format bench messages clean system-packages vendor dist
+
+$(VENV)/.installed: pyproject.toml setup.py package.json
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed system-packages
+install: $(VENV)/.installed vendor system-packages
 	@$(BIN)/python -m heltid.i18n_compile >/dev/null
+
+vendor:
+	@test -s $(HTMX_NPM) || { echo "$(HTMX_NPM) is missing: run npm ci first" >&2; exit 1; }
+	@mkdir -p $(dir $(HTMX))
+	@cmp -s $(HTMX_NPM) $(HTMX) || cp $(HTMX_NPM) $(HTMX)
+
+# The sdist and the wheel production installs (the wheel is built from the sdist).
+dist: install
+	$(BIN)/python -m build --outdir $(DIST) .
 
 # Chromium for the browser tests, Pango and a font for WeasyPrint's PDFs: installed from
 # Debian when missing and we may (root).
@@ -36,7 +50,7 @@ system-packages:
 	fi
 
 run: install
-	@mkdir -p $(HELTID_VAR_DIR)
+	@mkdir -p $(HELTID_VAR_DIR)/static
 	$(BIN)/heltid migrate --noinput -v0
 	$(BIN)/heltid demo --seed 1 --if-empty
 	$(BIN)/heltid demo_logins
@@ -68,4 +82,4 @@ messages: install
 	$(BIN)/python -m heltid.i18n_compile
 
 clean:
-	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var dist build $(dir $(HTMX)) .pytest_cache .mypy_cache .ruff_cache

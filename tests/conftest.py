@@ -4,6 +4,7 @@ fixed (and unlike any person's), so a test that a name is absent cannot meet it 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,10 @@ def pytest_configure(config: pytest.Config) -> None:
     clock.start(day)
 
     from django.conf import settings
+
+    # importing settings creates nothing; whitenoise warns (an error here) without STATIC_ROOT
+    settings.STATIC_ROOT = os.path.join(tempfile.gettempdir(), "heltid-test-static")
+    os.makedirs(settings.STATIC_ROOT, exist_ok=True)
 
     # the real hasher is deliberately slow; tests log in dozens of standing users
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

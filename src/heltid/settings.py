@@ -9,9 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from heltid.env import SettingsError, env_bool, env_int, env_list, env_secret, env_str
 
+# Importing the settings reads the environment and writes nothing (decision 0011): folders are
+# made where something writes into them (the `heltid` command for SQLite, collectstatic).
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(env_str("HELTID_VAR_DIR", str(PROJECT_DIR / "var")))
+IN_CHECKOUT = BASE_DIR.parent.name == "src" and (PROJECT_DIR / "pyproject.toml").is_file()
+# var/ of the source checkout; installed from the wheel, var/ of the working directory
+VAR_DIR = Path(env_str("HELTID_VAR_DIR", str((PROJECT_DIR if IN_CHECKOUT else Path.cwd()) / "var")))
 
 DEMO_SECRET_KEY = "heltid-demo-secret-key-never-use-in-production"
 SECRET_KEY = env_secret("SECRET_KEY", DEMO_SECRET_KEY)
@@ -127,12 +131,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Made by collectstatic; whitenoise warns at start-up while it is missing.
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
+# heltid/static/vendor/htmx/htmx.min.js is copied from npm by `make install` and ships in the
+# wheel: nothing is looked up in node_modules at run time.
 STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
-_node_modules = PROJECT_DIR / "node_modules"
-if (_node_modules / "htmx.org" / "dist").is_dir():
-    STATICFILES_DIRS.append(("vendor/htmx", _node_modules / "htmx.org" / "dist"))
 WHITENOISE_USE_FINDERS = True
 
 # Sessions end after 30 minutes without activity (configurable), and at browser close.
@@ -146,8 +149,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto: plain http is redirected to
+    # https (every path; HELTID_SSL_REDIRECT=false when the proxy already does it), and browsers
+    # are told to use https only, for a year, subdomains included, preloadable (README).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("HELTID_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HELTID_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HELTID_HSTS_PRELOAD", True)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -19,6 +19,11 @@ from heltid.demo.staff import DEMO_PASSWORD
 from heltid.registry.models import Person
 
 MAX_RECIPIENTS = 20_000  # Skatteverket's test numbers of adults run out not far above this
+PRODUCTION_REFUSAL = (
+    "heltid demo körs inte i produktion (HELTID_PRODUCTION är på): demokommunens användare har "
+    "ett gemensamt lösenord som står i källkoden. Ingenting har ändrats. Skapa riktiga "
+    "användare med `heltid createsuperuser` och administrationen."
+)
 
 
 def iso_day(value: str) -> date:
@@ -53,6 +58,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:  # before any database access: a refusal changes nothing
+            raise CommandError(PRODUCTION_REFUSAL)
         existing = Person.objects.count()
         if existing:
             if options["if_empty"]:
