@@ -15,6 +15,7 @@ from heltid.accounts.permissions import may_import_into_unit
 from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_entries
 from heltid.bulk import insert_rows
+from heltid.clock import moment_of
 from heltid.registry.imports.reader import FileError, Table, read_table
 from heltid.registry.imports.rows import COLUMNS, ParsedRow, RowError, parse_row
 from heltid.registry.models import Child, Household, IdKind, Person, ReasonCode, SupportPeriod
@@ -111,7 +112,15 @@ def import_recipients(
         return report
     try:
         with transaction.atomic():
-            _write(parsed, lookups, report, acting_user=acting_user, page=page, filename=filename)
+            _write(
+                parsed,
+                lookups,
+                report,
+                acting_user=acting_user,
+                page=page,
+                filename=filename,
+                today=today,
+            )
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -209,6 +218,7 @@ def _write(
     acting_user: Any,
     page: str,
     filename: str,
+    today: date,
 ) -> None:
     household_ids = _write_households(parsed)
     existing: dict[str, Person] = {}
@@ -248,7 +258,7 @@ def _write(
             changes[row.personnummer] = changed
     insert_rows(Person, to_create)
     if to_update:
-        now = timezone.now()
+        now = moment_of(today)  # the import's business day, never another real date
         for person in to_update:
             person.updated_at = now
         Person.objects.bulk_update(to_update, [*PERSON_FIELDS, "updated_at"], batch_size=1000)
