@@ -16,6 +16,7 @@ from pathlib import Path
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="heltid-bench-"))
     os.environ["HELTID_VAR_DIR"] = str(workdir)
+    (workdir / "static").mkdir()  # STATIC_ROOT: importing the settings creates nothing
     os.environ["DATABASE_URL"] = os.environ.get(
         "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
     )

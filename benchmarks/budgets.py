@@ -41,9 +41,11 @@ class Result:
 def run_all(workdir: Path, only: tuple[str, ...] = ()) -> list[Result]:
     """Every benchmark, or those named in ``only`` (``python -m benchmarks dashboard``)."""
     from benchmarks.board_report import bench_board_report
+    from benchmarks.demo import bench_demo_build
 
     benches: dict[str, Callable[[], list[Result]]] = {
         "dashboard": bench_dashboard,  # first, on an empty registry, and rolled back afterwards
+        "demo": bench_demo_build,  # the demo municipality (4,000 recipients), rolled back
         "board-report": bench_board_report,  # builds the demo municipality (4,000 recipients)
         "import": lambda: [bench_import_100k(workdir)],
         "pages": bench_pages_on_a_large_registry,

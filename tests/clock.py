@@ -10,6 +10,8 @@ real clock's.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -58,3 +60,20 @@ def suite_today() -> date:
 def real_today() -> date:
     """Today's date in Stockholm, read before the clock travels: the default of --today."""
     return datetime.now(tz=STOCKHOLM).date()
+
+
+@contextmanager
+def living_on(day: date) -> Iterator[date]:
+    """Run a block on ``day``, a day not before the suite's, at the suite's time of day and
+    ticking; on the suite's day itself, nothing changes.
+
+    For page tests that need a later day than the suite's (a deadline that has passed on the
+    activity requirement's first day): pages read today's date from the clock. The day is
+    derived from the suite's day, so the test still means the same on every date."""
+    if day < suite_today():
+        raise ValueError(f"living_on({day}) is before the suite's day, {suite_today()}")
+    if day == suite_today():
+        yield day
+        return
+    with time_machine.travel(datetime.combine(day, SUITE_TIME_OF_DAY, tzinfo=STOCKHOLM), tick=True):
+        yield day

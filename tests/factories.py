@@ -12,6 +12,8 @@ from heltid.accounts.models import Role, Unit, UnitKind, User
 from heltid.demo.testpersonnummer import adults_aged
 from heltid.registry.identity import parse_identity
 from heltid.registry.models import Household, IdKind, Person, ReasonCode, SupportPeriod
+from heltid.rules.dates import add_months
+from heltid.rules.requirement import activity_requirement
 from tests.clock import suite_today
 
 _numbers: Iterator[str] | None = None
@@ -32,6 +34,17 @@ def support_start() -> date:
     today = suite_today()
     months = today.year * 12 + today.month - 1 - 18
     return date(months // 12, months % 12 + 1, 1)
+
+
+def covered_from() -> date:
+    """When a factory person (on support since :func:`support_start`, no exemption) is covered
+    by the activity requirement: after the minimum months on support, never before the
+    requirement is in force."""
+    requirement = activity_requirement(suite_today())
+    return max(
+        requirement.in_force_from,
+        add_months(support_start(), requirement.min_consecutive_months.value),
+    )
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

@@ -5,22 +5,40 @@ follow-up move off the overdue list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
 from heltid.casework.models import Assessment, FollowUp, Plan
 from heltid.rules.dates import add_months, month_start
+from heltid.rules.requirement import activity_requirement
 from tests.browser.support import BROWSER_MARKS, assert_no_axe_violations
 from tests.catalog.factories import InterventionFactory
+from tests.clock import living_on, suite_today
 from tests.factories import PersonFactory
 
 pytestmark = BROWSER_MARKS
+
+TODAY = suite_today()
+REQUIREMENT = activity_requirement(TODAY)
+# The first day on which a person can have been covered for over a month (the first follow-up
+# is due 30 days after coverage): the suite's day, once the requirement is that old.
+A_MONTH_COVERED = max(TODAY, REQUIREMENT.in_force_from + timedelta(days=31))
+
+
+@pytest.fixture
+def a_month_covered() -> Iterator[date]:
+    """The day the test lives on: :data:`A_MONTH_COVERED`. The pages read today's date from
+    the clock, so when that is later than the suite's day the clock travels there (at the
+    suite's time of day, ticking) for the test."""
+    with living_on(A_MONTH_COVERED) as day:
+        yield day
 
 
 def sv(msgid: str, **params: Any) -> str:
@@ -40,17 +58,19 @@ def todo_kinds(page: Page, person_id: int, state: str) -> set[str]:
 
 
 def test_case_manager__from_new_coverage_to_a_revised_plan(
-    staff: Any, login: Callable[[Any], Page], tmp_path: Path
+    staff: Any, login: Callable[[Any], Page], tmp_path: Path, a_month_covered: date
 ) -> None:
     today = timezone.localdate()
-    # On support for four months: covered by the activity requirement for about a month, so
-    # the assessment, the plan and the first follow-up are all overdue.
+    # Covered by the activity requirement from the first of the month a month or more ago (or
+    # its first day), on support the required months before: covered for over a month, so the
+    # assessment, the plan and the first follow-up are all overdue.
+    months = REQUIREMENT.min_consecutive_months.value
     person = PersonFactory(
         unit=staff.unit,
         case_manager=staff.case_manager,
         first_name="Nora",
         last_name="Nysson",
-        support_since=add_months(month_start(today), -4),
+        support_since=add_months(month_start(today - timedelta(days=31)), -months),
     )
     lager = InterventionFactory(name="Lagerträning", places=8, occupied=3, hours_per_week=30)
     page = login(staff.case_manager)

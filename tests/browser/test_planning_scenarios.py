@@ -5,28 +5,39 @@ axe-core finds no WCAG 2.1 AA violation on any of the pages."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from playwright.sync_api import Page
 
 from heltid.casework.models import Exit, ExitReason, StepChange
 from heltid.catalog.models import Step
+from heltid.rules.dates import add_months, month_start
 from tests.browser.support import BROWSER_MARKS, assert_no_axe_violations
+from tests.clock import suite_today
 from tests.factories import PersonFactory
 
 pytestmark = BROWSER_MARKS
 
 
 def _history() -> None:
+    """Thirty on the staircase since before the last twelve months; six left within them."""
+    this_month = month_start(suite_today())
     steps = list(Step.objects.filter(active=True).order_by("position", "pk"))
     for i in range(30):
-        p = PersonFactory(support_since=date(2025, 1, 1))
+        p = PersonFactory(support_since=add_months(this_month, -20))
         StepChange.objects.create(
-            person=p, step=steps[i % 3], changed_on=date(2025, 10, 1 + i % 25), reason="demo"
+            person=p,
+            step=steps[i % 3],
+            changed_on=add_months(this_month, -14) + timedelta(days=i % 25),
+            reason="demo",
         )
         if i % 5 == 0:
-            Exit.objects.create(person=p, exit_on=date(2026, 6, 2), reason=ExitReason.STUDIES)
+            Exit.objects.create(
+                person=p,
+                exit_on=add_months(this_month, -5) + timedelta(days=1),
+                reason=ExitReason.STUDIES,
+            )
 
 
 def test_scenarios__make_change_copy_compare(staff: Any, login: Callable[[Any], Page]) -> None:
@@ -62,11 +73,9 @@ def test_scenarios__make_change_copy_compare(staff: Any, login: Callable[[Any], 
 def test_scenarios__ready_scenario_on_a_demo_municipality__charts_tables_and_axe(
     staff: Any, login: Callable[[Any], Page]
 ) -> None:
-    from django.utils import timezone
-
     from heltid.demo.generator import build_demo
 
-    build_demo(seed=1, on=timezone.localdate(), recipients=400)
+    build_demo(seed=1, on=suite_today(), recipients=400)
     page = login(staff.analyst)
     page.goto("/planering/")
     with page.expect_navigation():

@@ -4,7 +4,7 @@ the person page's panel, and the 404 that is logged for a person outside the cas
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,9 +21,10 @@ from heltid.casework.models import Assessment
 from heltid.casework.services.assessment import assessment_record
 from heltid.registry.models import Person
 from tests.catalog.factories import default_step
+from tests.clock import suite_today
 from tests.factories import PersonFactory, UserFactory
 
-TODAY = date(2026, 11, 24)
+TODAY = suite_today()
 
 FULL = {
     "assessed_on": TODAY,

@@ -4,6 +4,7 @@ the unit view for team leads and the reassignment rules."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -23,11 +24,15 @@ from heltid.casework.services.assessment import assessment_record
 from heltid.casework.services.caseload import case_manager_assign
 from heltid.casework.services.plan import NewActivity, plan_create
 from heltid.registry.models import Person, SupportPeriod
-from tests.factories import PersonFactory, UserFactory
+from heltid.rules.dates import add_months, month_start
+from tests.clock import living_on, suite_today
+from tests.factories import PersonFactory, UserFactory, covered_from
 
-# A person on support since 2025 is covered from 2026-07-01 (the activity requirement's start).
-COVERED_FROM = date(2026, 7, 1)
-TODAY = date(2026, 11, 24)
+TODAY = suite_today()
+COVERED_FROM = covered_from()  # of a factory person (tests/factories.py)
+# The first day on which all of a new person's start deadlines have passed: the policy's
+# longest is 30 days after coverage. The suite's day once the requirement is that old.
+DEADLINES_PASSED = max(TODAY, COVERED_FROM + timedelta(days=31))
 
 
 @pytest.fixture
@@ -40,6 +45,15 @@ def lead(staff: Any) -> Any:
 @pytest.fixture
 def other_manager(staff: Any) -> Any:
     return UserFactory(username="casemanager2", role=Role.CASE_MANAGER, unit=staff.unit)
+
+
+@pytest.fixture
+def deadlines_passed() -> Iterator[date]:
+    """The day a page test lives on: :data:`DEADLINES_PASSED`. The pages read today's date from
+    the clock, so when that is later than the suite's day the clock travels there (at the
+    suite's time of day, ticking) for the test."""
+    with living_on(DEADLINES_PASSED) as day:
+        yield day
 
 
 def _mine(staff: Any, **kwargs: Any) -> Any:
@@ -87,7 +101,7 @@ def test_caseload_for__new_person__every_start_deadline_is_an_overdue_todo(staff
     person = _mine(staff, first_name="Nora", last_name="Ny")
     PersonFactory(unit=staff.unit)  # someone else's (nobody's) person
 
-    rows = caseload_for(user=staff.case_manager, today=TODAY)
+    rows = caseload_for(user=staff.case_manager, today=DEADLINES_PASSED)
 
     assert [r.person.pk for r in rows] == [person.pk]
     row = rows[0]
@@ -151,11 +165,14 @@ def test_caseload_for__protected_identity__name_hidden_without_access(staff: Any
 
 def test_caseload_for__exited__no_deadlines(staff: Any) -> None:
     person = _mine(staff)
-    Exit.objects.create(person=person, exit_on=TODAY - timedelta(days=3), reason="work_regular")
+    # an exit after coverage began closes the case: three days ago, or today when the person
+    # became covered only today
+    exit_on = max(TODAY - timedelta(days=3), COVERED_FROM)
+    Exit.objects.create(person=person, exit_on=exit_on, reason="work_regular")
 
     [row] = caseload_for(user=staff.case_manager, today=TODAY)
 
-    assert (row.todos, row.deadlines, row.exited_on) == ((), (), TODAY - timedelta(days=3))
+    assert (row.todos, row.deadlines, row.exited_on) == ((), (), exit_on)
 
 
 def test_caseload_for__unit__team_lead_only(staff: Any, lead: Any) -> None:
@@ -169,7 +186,8 @@ def test_caseload_for__unit__covered_or_assigned_persons_of_the_unit(staff: Any,
     assigned = _mine(staff)
     unassigned = PersonFactory(unit=staff.unit)
     off_support = PersonFactory(unit=staff.unit)
-    SupportPeriod.objects.filter(person=off_support).update(last_month=date(2025, 6, 1))
+    last_month = add_months(month_start(TODAY), -1)  # off support since the 1st of this month
+    SupportPeriod.objects.filter(person=off_support).update(last_month=last_month)
     PersonFactory(unit=staff.other_unit)
 
     rows = caseload_for(user=lead, today=TODAY, unit=True)
@@ -256,7 +274,7 @@ def test_case_manager_assign__empty_reason__refused(staff: Any, lead: Any) -> No
 
 
 def test_my_caseload__lists_todos_and_the_whole_caseload_and_logs(
-    staff: Any, client: Client
+    staff: Any, client: Client, deadlines_passed: date
 ) -> None:
     today = timezone.localdate()
     overdue = _mine(staff, first_name="Olle", last_name="Sen")
@@ -281,7 +299,7 @@ def test_my_caseload__lists_todos_and_the_whole_caseload_and_logs(
     assert entry.detail["shown"] == sorted([overdue.pk, done.pk])
 
 
-def test_my_caseload__filters(staff: Any, client: Client) -> None:
+def test_my_caseload__filters(staff: Any, client: Client, deadlines_passed: date) -> None:
     today = timezone.localdate()
     overdue = _mine(staff)
     done = _mine(staff)
@@ -317,7 +335,7 @@ def test_my_caseload__other_roles__403(staff: Any, client: Client, who: str) -> 
 
 
 def test_home__case_manager__links_to_the_caseload_with_the_todo_count(
-    staff: Any, client: Client
+    staff: Any, client: Client, deadlines_passed: date
 ) -> None:
     _mine(staff)
     client.force_login(staff.case_manager)
@@ -359,7 +377,7 @@ def test_my_caseload__query_count_constant__5_vs_40_persons(staff: Any, client: 
 
 
 def test_unit_caseload__team_lead_sees_loads_and_persons_without_case_manager(
-    staff: Any, lead: Any, client: Client
+    staff: Any, lead: Any, client: Client, deadlines_passed: date
 ) -> None:
     _mine(staff)
     _mine(staff)

@@ -35,9 +35,12 @@ from heltid.casework.versions import diff
 from heltid.registry.models import Person
 from heltid.rules import DeadlineKind, DeadlineState, latest_next_follow_up
 from tests.catalog.factories import InterventionFactory, default_step
-from tests.factories import PersonFactory, UserFactory
+from tests.clock import suite_today
+from tests.factories import PersonFactory, UserFactory, covered_from
 
-HELD = date(2026, 11, 2)
+TODAY = suite_today()
+HELD = TODAY - timedelta(days=22)  # the day of the follow-up the tests record
+COVERED_FROM = covered_from()  # of a factory person (tests/factories.py)
 
 
 @pytest.fixture
@@ -131,7 +134,7 @@ def test_follow_up_record__next_on_after_the_limit__refused_naming_the_date(
     assert _errors(excinfo) == {
         "next_on": [
             gettext("The next follow-up may be at the latest %(latest)s, as the policy requires.")
-            % {"latest": "2026-12-02"}
+            % {"latest": (HELD + timedelta(days=30)).isoformat()}
         ]
     }
     assert not FollowUp.objects.exists()
@@ -191,7 +194,7 @@ def test_follow_up_record__plan_changes__one_version_linked_to_the_follow_up(
     version = follow_up.plan_version
     assert version is not None and version.number == 2
     assert (version.reason, version.created_by) == (
-        gettext("Follow-up %(date)s") % {"date": "2026-11-02"},
+        gettext("Follow-up %(date)s") % {"date": HELD.isoformat()},
         staff.case_manager,
     )
     changes = diff(plan.versions.get(number=1).snapshot, version.snapshot)
@@ -265,7 +268,9 @@ def test_follow_up_record__plan_changes_without_a_plan__refused(staff: Any, pers
 def test_follow_up_record__moves_the_follow_up_deadline_off_overdue(
     staff: Any, client_person: Any
 ) -> None:
-    today = timezone.localdate()
+    # a day more than the policy's 30 days after coverage began: the suite's day, once the
+    # requirement is that old
+    today = max(TODAY, COVERED_FROM + timedelta(days=31))
 
     def follow_up_deadline() -> Any:
         (row,) = rows_for(
@@ -275,7 +280,7 @@ def test_follow_up_record__moves_the_follow_up_deadline_off_overdue(
         )
         return next(d for d in row.deadlines if d.kind == DeadlineKind.FOLLOW_UP)
 
-    # covered from 2026-07-01 without a follow-up since: overdue long ago
+    # covered for over 30 days without a follow-up: overdue
     assert follow_up_deadline().state == DeadlineState.OVERDUE
     _record(
         staff,
@@ -499,12 +504,14 @@ def test_follow_up_pages__outside_scope__404_and_logged(
 def test_follow_up_list__every_follow_up_with_who_and_next_date(
     staff: Any, client_person: Any, client: Client
 ) -> None:
-    _record(staff, client_person, held_on=date(2026, 10, 1), next_on=date(2026, 10, 20))
+    earlier = HELD - timedelta(days=32)
+    _record(staff, client_person, held_on=earlier, next_on=earlier + timedelta(days=19))
     _record(staff, client_person, notes="Andra mötet", with_others=[])
     client.force_login(staff.case_manager)
     body = client.get(_url(client_person, "")).content.decode()
-    assert body.index("2026-11-02") < body.index("2026-10-01")
-    assert "2026-10-20" in body and "Andra mötet" in body and "Arbetsförmedlingen" in body
+    assert body.index(HELD.isoformat()) < body.index(earlier.isoformat())
+    assert (earlier + timedelta(days=19)).isoformat() in body
+    assert "Andra mötet" in body and "Arbetsförmedlingen" in body
 
 
 # --- The person page's panel ---------------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from heltid.audit.models import AccessLog
 from heltid.casework.facts import casework_facts, plan_hours, with_casework_dates
@@ -23,8 +24,12 @@ from heltid.casework.services.plan import (
 from heltid.casework.versions import diff
 from heltid.registry.models import Person
 from tests.catalog.factories import InterventionFactory
+from tests.clock import suite_today
+from tests.factories import covered_from
 
-TODAY = date(2026, 11, 2)
+TODAY = suite_today()
+MADE = TODAY - timedelta(days=22)  # the day the tests' plans are made
+COVERED_FROM = covered_from()  # of a factory person (tests/factories.py)
 
 
 def _plan(staff: Any, person: Any) -> Plan:
@@ -33,7 +38,7 @@ def _plan(staff: Any, person: Any) -> Plan:
         goal="Arbete inom lager",
         exit_target="work",
         acting_user=staff.case_manager,
-        today=TODAY,
+        today=MADE,
         activities=[
             NewActivity(kind=ActivityKind.JOB_SEARCH, title="Söka jobb", hours_per_week=Decimal(5))
         ],
@@ -133,6 +138,7 @@ def test_plan_sign__records_date_and_version(staff: Any, person: Any) -> None:
     version = plan_sign(plan=plan, signed_on=TODAY, acting_user=staff.case_manager)
     plan.refresh_from_db()
     assert (plan.signed_on, plan.signed_version, version.number) == (TODAY, 2, 2)
+    assert (plan.created_on, timezone.localdate(version.created_at)) == (MADE, TODAY)
 
 
 def test_plan_hours__job_search_is_not_assigned(staff: Any, person: Any) -> None:
@@ -169,35 +175,29 @@ def test_casework_dates__annotated_in_one_query(
 ) -> None:
     plan = _plan(staff, person)
     activity = plan.activities.get()
+    started, held, agreed_next = (MADE + timedelta(days=n) for n in (1, 8, 29))
     plan_revise(
         plan=plan,
         changes=PlanChanges(
-            activity_changes={
-                activity.pk: {"status": ActivityStatus.ONGOING, "start_on": date(2026, 11, 3)}
-            }
+            activity_changes={activity.pk: {"status": ActivityStatus.ONGOING, "start_on": started}}
         ),
         acting_user=None,
         reason="",
     )
     FollowUp.objects.create(
         person=person,
-        held_on=date(2026, 11, 10),
+        held_on=held,
         mode="phone",
         notes="x",
-        next_on=date(2026, 12, 1),
+        next_on=agreed_next,
     )
     with django_assert_num_queries(1):
         annotated = with_casework_dates(Person.objects.filter(pk=person.pk)).get()
-    facts = casework_facts(annotated, covered_from=date(2026, 10, 1))
+    facts = casework_facts(annotated, covered_from=COVERED_FROM)
     assert (
         facts.plan_on,
         facts.first_activity_on,
         facts.last_follow_up_on,
         facts.next_follow_up_on,
-    ) == (
-        TODAY,
-        date(2026, 11, 3),
-        date(2026, 11, 10),
-        date(2026, 12, 1),
-    )
-    assert facts.assessed_on is None
+    ) == (MADE, started, held, agreed_next)
+    assert (facts.covered_from, facts.assessed_on) == (COVERED_FROM, None)

@@ -40,7 +40,15 @@ from heltid.casework.services.plan import NewActivity, plan_create, plan_sign
 from heltid.casework.views.plan import ChangeLine, describe, render_pdf
 from heltid.registry.models import Child, Person
 from tests.catalog.factories import InterventionFactory
+from tests.clock import suite_today
 from tests.factories import PersonFactory, UserFactory
+
+TODAY = suite_today()
+
+
+def in_days(days: int) -> date:
+    """The day so many days after the suite's day (before it when negative)."""
+    return TODAY + timedelta(days=days)
 
 
 def sv(msgid: str, **params: Any) -> str:
@@ -217,8 +225,8 @@ def test_plan_create__errors__beside_the_fields_and_nothing_saved(
                 "aktivitet-0-hours_per_week": "41",
                 "aktivitet-1-kind": "health",
                 "aktivitet-1-hours_per_week": "5",
-                "aktivitet-1-start_on": "2026-05-02",
-                "aktivitet-1-end_on": "2026-05-01",
+                "aktivitet-1-start_on": in_days(10).isoformat(),
+                "aktivitet-1-end_on": in_days(9).isoformat(),  # before the start
             },
         ),
     )
@@ -445,16 +453,12 @@ def test_activity_add__intervention__added_with_its_name(
             "intervention": str(lager.pk),
             "hours_per_week": "20",
             "status": "planned",
-            "start_on": "2026-12-01",
+            "start_on": in_days(7).isoformat(),
         },
     )
     assert response.status_code == 302
     added = plan.activities.get()
-    assert (added.title, added.intervention, added.start_on) == (
-        "Lagerträning",
-        lager,
-        date(2026, 12, 1),
-    )
+    assert (added.title, added.intervention, added.start_on) == ("Lagerträning", lager, in_days(7))
     assert plan.versions.get(number=2).created_by == staff.case_manager
 
 
@@ -481,8 +485,8 @@ def test_activity_add__intervention__added_with_its_name(
                 "kind": "health",
                 "title": "x",
                 "hours_per_week": "5",
-                "start_on": "2026-03-02",
-                "end_on": "2026-03-01",
+                "start_on": in_days(14).isoformat(),
+                "end_on": in_days(13).isoformat(),
             },
             "end_on",
         ),
@@ -573,8 +577,8 @@ def test_activity_change__missing_reason_or_bad_dates__nothing_changes(
         {
             "status": "ongoing",
             "hours_per_week": "20",
-            "start_on": "2026-06-01",
-            "end_on": "2026-05-01",
+            "start_on": in_days(-10).isoformat(),
+            "end_on": in_days(-40).isoformat(),
             "reason": "",
         },
     )

@@ -20,9 +20,14 @@ from heltid.casework.services.progression import (
 )
 from heltid.catalog.models import Step
 from tests.catalog.factories import default_step
+from tests.clock import suite_today
 from tests.factories import PersonFactory, UserFactory
 
-TODAY = date(2026, 11, 20)
+TODAY = suite_today()
+STEP_ON = TODAY - timedelta(days=80)  # the day of the step change the tests record
+# The exit the tests record: on the last 31 August, so that the follow-ups fall on month ends
+# (30 November, the end of February) as well as on the same day (31 August a year later).
+EXIT_ON = date(TODAY.year if (TODAY.month, TODAY.day) >= (8, 31) else TODAY.year - 1, 8, 31)
 
 
 @pytest.fixture
@@ -36,7 +41,7 @@ def _step(staff: Any, person: Any, **overrides: Any) -> StepChange:
     values: dict[str, Any] = {
         "person": person,
         "step": default_step("sysselsattning"),
-        "changed_on": date(2026, 9, 1),
+        "changed_on": STEP_ON,
         "reason": "Klarar rutiner och vill vidare.",
         "acting_user": staff.case_manager,
         "page": "/test/",
@@ -49,7 +54,7 @@ def _step(staff: Any, person: Any, **overrides: Any) -> StepChange:
 def _exit(staff: Any, person: Any, **overrides: Any) -> Exit:
     values: dict[str, Any] = {
         "person": person,
-        "exit_on": date(2026, 8, 31),
+        "exit_on": EXIT_ON,
         "reason": "work_regular",
         "note": "Tillsvidareanställning på lager.",
         "follow_up_months": [3, 6, 12],
@@ -69,7 +74,7 @@ def test_step_change_record__saved_and_logged(staff: Any, person: Any) -> None:
     change.refresh_from_db()
     assert (change.step.code, change.changed_on, change.created_by) == (
         "sysselsattning",
-        date(2026, 9, 1),
+        STEP_ON,
         staff.case_manager,
     )
     entry = AccessLog.objects.get(person_id=person.pk, action="create")
@@ -85,12 +90,13 @@ def test_step_change_record__future_date__refused(staff: Any, person: Any) -> No
 
 def test_step_change_record__same_step_as_on_that_day__refused(staff: Any, person: Any) -> None:
     _step(staff, person)
+    a_month_on, two_months_on = STEP_ON + timedelta(days=30), STEP_ON + timedelta(days=61)
     with pytest.raises(ValidationError) as excinfo:
-        _step(staff, person, changed_on=date(2026, 10, 1))
+        _step(staff, person, changed_on=a_month_on)
     assert list(excinfo.value.message_dict) == ["step"]
     # moving up, then back, is two changes
-    _step(staff, person, step=default_step(), changed_on=date(2026, 10, 1))
-    _step(staff, person, changed_on=date(2026, 11, 1))
+    _step(staff, person, step=default_step(), changed_on=a_month_on)
+    _step(staff, person, changed_on=two_months_on)
     assert StepChange.objects.filter(person=person).count() == 3
 
 
@@ -107,10 +113,11 @@ def test_step_change_record__retired_step_or_no_reason__refused(staff: Any, pers
 
 def test_exit_record__follow_ups_due_3_6_and_12_months_after(staff: Any, person: Any) -> None:
     exit_ = _exit(staff, person)
+    year = EXIT_ON.year
     assert list(exit_.follow_ups.values_list("months", "due_on", "done_on")) == [
-        (3, date(2026, 11, 30), None),
-        (6, date(2027, 2, 28), None),  # the month's end when the day does not exist
-        (12, date(2027, 8, 31), None),
+        (3, date(year, 11, 30), None),  # the month's end when the day does not exist
+        (6, date(year + 1, 3, 1) - timedelta(days=1), None),  # 28 or 29 February
+        (12, date(year + 1, 8, 31), None),
     ]
     entry = AccessLog.objects.get(person_id=person.pk, action="create")
     assert entry.detail["follow_ups"] == [3, 6, 12]
@@ -118,7 +125,7 @@ def test_exit_record__follow_ups_due_3_6_and_12_months_after(staff: Any, person:
 
 def test_exit_record__follow_ups_optional(staff: Any, person: Any) -> None:
     assert not _exit(staff, person, follow_up_months=[]).follow_ups.exists()
-    other = _exit(staff, person, exit_on=date(2026, 9, 15), follow_up_months=[6])
+    other = _exit(staff, person, exit_on=EXIT_ON - timedelta(days=15), follow_up_months=[6])
     assert list(other.follow_ups.values_list("months", flat=True)) == [6]
 
 
@@ -168,7 +175,7 @@ def test_exit_follow_up_record__outcome_saved_and_logged(staff: Any, person: Any
     ("overrides", "field"),
     [
         ({"done_on": TODAY + timedelta(days=1)}, "done_on"),
-        ({"done_on": date(2026, 8, 30)}, "done_on"),  # before the exit
+        ({"done_on": EXIT_ON - timedelta(days=1)}, "done_on"),  # before the exit
         ({"outcome": ""}, "outcome"),
     ],
 )

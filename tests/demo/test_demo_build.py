@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.db import transaction
 
@@ -15,8 +13,9 @@ from heltid.demo.staff import DEMO_PASSWORD, DEMO_USERS
 from heltid.demo.testpersonnummer import test_personnummer as skatteverket_numbers
 from heltid.insights.statistics import target_group_stats
 from heltid.registry.models import Exemption, Household, Person
+from tests.clock import suite_today
 
-DAY = date(2026, 11, 23)
+DAY = suite_today()
 SMALL = 400
 
 

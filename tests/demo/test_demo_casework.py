@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.db.models import Count
 
@@ -12,10 +10,13 @@ from heltid.casework.models import Assessment, CaseAssignment, FollowUp, Plan, P
 from heltid.casework.versions import diff
 from heltid.catalog.selectors import staircase
 from heltid.demo.generator import build_demo
+from heltid.insights.filters import InsightFilter
+from heltid.insights.metrics import population
 from heltid.registry.models import Person
 from heltid.rules import DeadlineKind, DeadlineState, casework_deadlines
+from tests.clock import suite_today
 
-DAY = date(2026, 11, 23)
+DAY = suite_today()
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +39,15 @@ def test_demo__every_plan_has_its_first_version_and_belongs_to_a_caseload(demo: 
 
 
 def test_demo__follow_ups__some_overdue_some_on_time(demo: None) -> None:
+    covered_from = {
+        r.pk: r.covered_from for r in population(InsightFilter(DAY, DAY)).rows if r.covered
+    }
     states = []
     persons = with_casework_dates(Person.objects.filter(plans__isnull=False))
     for person in persons:
-        facts = casework_facts(person, covered_from=date(2026, 1, 1))
+        if person.pk not in covered_from:
+            continue  # covered only later (the plan came first): no deadlines run yet
+        facts = casework_facts(person, covered_from=covered_from[person.pk])
         follow_up = next(
             d
             for d in casework_deadlines(facts, today=DAY, policy="linkoping")

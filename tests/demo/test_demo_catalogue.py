@@ -23,8 +23,9 @@ from heltid.catalog.models import (
 from heltid.catalog.selectors import StepSummary, editable_interventions, staircase
 from heltid.demo.catalogue import build_catalogue
 from heltid.demo.generator import build_demo
+from tests.clock import suite_today
 
-DAY = date(2026, 11, 23)
+DAY = suite_today()
 
 # The seeds' actor table: rank 1 = more affected, 2 = less (Arbetsförmedlingen "1 eller 2").
 SEED_RANKS = {

@@ -12,6 +12,9 @@ from heltid.accounts.models import User
 from heltid.audit.models import AccessLog
 from heltid.demo.staff import DEMO_PASSWORD
 from heltid.registry.models import Household, Person
+from tests.clock import suite_today
+
+DAY = suite_today().isoformat()
 
 
 def _run(*args: str) -> str:
@@ -22,9 +25,9 @@ def _run(*args: str) -> str:
 
 @pytest.mark.django_db
 def test_demo_builds_and_prints_a_summary() -> None:
-    output = _run("demo", "--seed", "2", "--recipients", "120", "--on", "2026-11-23")
+    output = _run("demo", "--seed", "2", "--recipients", "120", "--on", DAY)
     assert Person.objects.filter(exits__isnull=True).count() == 120  # not the formers
-    assert "Demokommun skapad (frö 2, per 2026-11-23)" in output
+    assert f"Demokommun skapad (frö 2, per {DAY})" in output
     assert "Målgrupp: 54 (kodade arbetslösa 30, övriga 24)" in output
     assert "Klart på" in output
 
@@ -56,7 +59,7 @@ def test_demo_refuses_a_database_with_persons(person: Person) -> None:
 
 @pytest.mark.django_db
 def test_if_empty_builds_in_an_empty_database() -> None:
-    _run("demo", "--if-empty", "--recipients", "40", "--on", "2026-11-23")
+    _run("demo", "--if-empty", "--recipients", "40", "--on", DAY)
     assert Person.objects.filter(exits__isnull=True).count() == 40  # not the formers
 
 
@@ -70,7 +73,7 @@ def test_demo_refuses_impossible_sizes(recipients: str) -> None:
 @pytest.mark.django_db
 def test_demo_logins_print_one_line_per_role() -> None:
     assert "inga demoinloggningar" in _run("demo_logins").lower()
-    _run("demo", "--recipients", "40", "--on", "2026-11-23")
+    _run("demo", "--recipients", "40", "--on", DAY)
     lines = _run("demo_logins").splitlines()
     labels = [
         "Handläggare ekonomiskt bistånd",
@@ -89,7 +92,7 @@ def test_demo_logins_print_one_line_per_role() -> None:
 
 @pytest.mark.django_db
 def test_demo_logins_skip_demo_users_that_do_not_exist() -> None:
-    _run("demo", "--recipients", "40", "--on", "2026-11-23")
+    _run("demo", "--recipients", "40", "--on", DAY)
     User.objects.filter(username="analytiker").delete()
     output = _run("demo_logins")
     assert "analytiker" not in output

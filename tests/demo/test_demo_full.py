@@ -1,15 +1,15 @@
-"""The full demo municipality (4,000 recipients) reproduces the seed figures and directions.
+"""The full demo municipality (4,000 recipients) reproduces the seed figures and directions
+on the suite's day.
 
-One build per module, inside a transaction that is rolled back afterwards.
+One build per module, inside a transaction that is rolled back afterwards. How long the build
+takes is a benchmark (benchmarks/demo.py), not a test.
 """
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from statistics import mean
 from typing import Any
 
@@ -27,10 +27,11 @@ from heltid.registry.facts import coverage_facts
 from heltid.registry.models import Person, SupportPeriod
 from heltid.rules import explain
 from heltid.rules.dates import age_on
+from tests.clock import suite_today
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
-DAY = date(2026, 11, 23)
+DAY = suite_today()
 SEED_FIGURES = {
     "recipients": 4000,
     "target_group": 1800,
@@ -55,7 +56,6 @@ class Member:
 @dataclass(frozen=True)
 class FullDemo:
     summary: DemoSummary
-    seconds: float
     stats: TargetGroupStats
     target: list[Member]
 
@@ -88,10 +88,8 @@ def _target_members() -> list[Member]:
 @pytest.fixture(scope="module")
 def full(django_db_setup: Any, django_db_blocker: Any) -> Iterator[FullDemo]:
     with django_db_blocker.unblock(), transaction.atomic():
-        started = time.perf_counter()
         summary = build_demo(seed=1, on=DAY)
-        seconds = time.perf_counter() - started
-        yield FullDemo(summary, seconds, target_group_stats(on=DAY), _target_members())
+        yield FullDemo(summary, target_group_stats(on=DAY), _target_members())
         transaction.set_rollback(True)
 
 
@@ -120,8 +118,8 @@ def test_every_exemption_group_has_members(full: FullDemo) -> None:
     assert full.stats.exempt_by_reason == full.summary.exempt_by_group
 
 
-def test_the_build_is_fast_and_logged(full: FullDemo) -> None:
-    assert full.seconds < 30
+def test_the_build_is_logged(full: FullDemo) -> None:
+    # how fast it is: benchmarks/demo.py (`make bench`)
     assert verify_chain().ok
     assert full.summary.log_entries == 4000  # one per person created; casework writes its own
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 import pytest
 
@@ -20,8 +19,9 @@ from heltid.demo.population import (
 from heltid.demo.testpersonnummer import test_personnummer as skatteverket_numbers
 from heltid.rules import CoverageFacts, ReasonGroup, default_reason_codes, explain
 from heltid.rules.dates import age_on
+from tests.clock import suite_today
 
-DAY = date(2026, 11, 23)
+DAY = suite_today()
 
 
 @pytest.fixture(scope="module")

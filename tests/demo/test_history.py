@@ -8,7 +8,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -41,10 +41,12 @@ from heltid.insights.metrics import population
 from heltid.insights.statistics import target_group_stats
 from heltid.registry.models import Person, SupportPeriod
 from heltid.rules.dates import add_months, age_on, month_start
+from heltid.rules.requirement import activity_requirement
+from tests.clock import suite_today
 
-DAY = date(2026, 11, 23)
-THIS_MONTH = date(2026, 11, 1)
-FIRST_MONTH = date(2023, 11, 1)
+DAY = suite_today()
+THIS_MONTH = month_start(DAY)
+FIRST_MONTH = add_months(THIS_MONTH, -HISTORY_MONTHS)
 STEPS = (
     "sysselsattning",
     "arbetsinriktad-rehabilitering",
@@ -135,29 +137,31 @@ def test_plan__every_path__consistent() -> None:
 
 
 def test_plan__entry__below_the_requested_step_and_carried_in_before_the_window() -> None:
+    entered = add_months(THIS_MONTH, -20)  # inside the window
     participants = [
-        Participant("000000000001", date(2025, 3, 1), requested=2),
-        Participant("000000000002", date(2025, 3, 1), requested=0),
-        Participant("000000000003", date(2019, 1, 1), requested=1),
+        Participant("000000000001", entered, requested=2),
+        Participant("000000000002", entered, requested=0),
+        Participant("000000000003", add_months(FIRST_MONTH, -58), requested=1),
         Participant("000000000004", THIS_MONTH, requested=3),
     ]
     plan = plan_history(seed=1, today=DAY, steps=STEPS, participants=participants)
     paths = dict(plan.current)
     assert paths["000000000001"].events[0] == Event(paths["000000000001"].events[0].on, 1)
-    assert month_start(paths["000000000001"].events[0].on) == date(2025, 3, 1)
+    assert month_start(paths["000000000001"].events[0].on) == entered
     assert paths["000000000002"].events[0].step == 0
     carried = paths["000000000003"]
-    assert carried.carried_in and carried.events[0] == Event(date(2023, 10, 31), 0)
+    # placed on the window's eve
+    assert carried.carried_in and carried.events[0] == Event(FIRST_MONTH - timedelta(days=1), 0)
     new = paths["000000000004"]
     assert new.events == (Event(new.events[0].on, 2),)
     assert THIS_MONTH <= new.events[0].on <= DAY
     summary = summarise(plan)
     assert summary.carried_in == 1
     # the former participants come in with the current participants' inflow
-    formers = sum(month_start(p.events[0].on) == date(2025, 3, 1) for p in plan.formers)
-    assert summary.entrants_by_month["2025-03"] == 2 + formers
-    assert summary.entrants_by_month["2026-11"] == 1
-    assert summary.entrants_by_month["2023-11"] == 0
+    formers = sum(month_start(p.events[0].on) == entered for p in plan.formers)
+    assert summary.entrants_by_month[f"{entered:%Y-%m}"] == 2 + formers
+    assert summary.entrants_by_month[f"{THIS_MONTH:%Y-%m}"] == 1
+    assert summary.entrants_by_month[f"{FIRST_MONTH:%Y-%m}"] == 0
     assert len(summary.entrants_by_month) == HISTORY_MONTHS + 1
 
 
@@ -189,31 +193,39 @@ def test_plan__exits_more_often_from_the_higher_steps() -> None:
 
 
 def test_month_flows__the_estimators_reading() -> None:
-    # on step 0 from the window's eve; up in Jan 2024; exit in Mar 2024
+    # on step 0 from the window's eve; up in its third month; exit in its fifth
     path = Path(
-        (Event(date(2023, 10, 31), 0), Event(date(2024, 1, 10), 1)),
-        exit_on=date(2024, 3, 5),
+        (
+            Event(FIRST_MONTH - timedelta(days=1), 0),
+            Event(add_months(FIRST_MONTH, 2) + timedelta(days=9), 1),
+        ),
+        exit_on=add_months(FIRST_MONTH, 4) + timedelta(days=4),
         exit_reason="studies",
     )
     flows = month_flows([path], STEPS, DAY)
-    # Nov, Dec, Jan start on step 0 (up in Jan); Feb and Mar on step 1 (exit in Mar)
+    # the first three months start on step 0 (up in the third); the fourth and fifth on step 1
+    # (exit in the fifth)
     assert flows[STEPS[0]].months == 3 and flows[STEPS[0]].up == 1
     assert flows[STEPS[1]].months == 2 and flows[STEPS[1]].exited == 1
     assert flows[STEPS[1]].down == flows[STEPS[1]].up == 0
-    # an entrant counts from the month after the entry
-    entrant = Path((Event(date(2026, 10, 3), 2),))
+    # an entrant counts from the month after the entry: last month's, not at all in the window
+    entrant = Path((Event(add_months(THIS_MONTH, -1) + timedelta(days=2), 2),))
     assert month_flows([entrant], STEPS, DAY)[STEPS[2]].months == 0
 
 
 def test_entry_month__coverage_start__before_the_national_requirement_the_local_one() -> None:
+    in_force = activity_requirement(DAY).in_force_from
     # covered from the requirement's in-force date: the month three months on support began
+    assert entry_month(covered_from=in_force, support_since=date(2024, 2, 1), today=DAY) == date(
+        2024, 5, 1
+    )
+    # covered later than that (an exemption ended, say): the month coverage began — as read on
+    # that day (a pure computation: on the suite's first day, 2026-07-01, no one is covered
+    # later than the in-force date yet)
+    later = add_months(month_start(in_force), 2) + timedelta(days=14)
     assert entry_month(
-        covered_from=date(2026, 7, 1), support_since=date(2024, 2, 1), today=DAY
-    ) == date(2024, 5, 1)
-    # covered later than that: the month coverage began
-    assert entry_month(
-        covered_from=date(2026, 9, 1), support_since=date(2026, 6, 1), today=DAY
-    ) == date(2026, 9, 1)
+        covered_from=later, support_since=date(2024, 2, 1), today=later
+    ) == month_start(later)
 
 
 def test_plan_former_persons__unused_skatteverket_numbers_of_adults() -> None:

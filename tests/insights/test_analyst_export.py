@@ -39,7 +39,8 @@ def people(staff: Any) -> list[Person]:
                 health=Health.MENTAL,
             )
         made.append(person)
-    PersonFactory(unit=staff.unit, support_since=date(2026, 8, 1))  # not on support that day
+    # on support from the month after (2026-07-01: the suite's earliest day)
+    PersonFactory(unit=staff.unit, support_since=DAY + timedelta(days=1))
     return made
 
 

@@ -12,6 +12,8 @@ from django.urls import reverse
 from heltid.demo.generator import build_demo
 from heltid.insights import metrics
 from heltid.insights.filters import InsightFilter
+from heltid.rules.dates import add_months, month_start
+from tests.clock import suite_today
 from tests.conftest import Staff
 from tests.factories import PersonFactory
 
@@ -121,9 +123,9 @@ def test_dashboard__repeated_and_huge_parameters__not_500(staff: Staff) -> None:
 
 @pytest.mark.slow
 def test_dashboard__demo__shows_the_seed_facts(staff: Staff) -> None:
-    day = date(2026, 11, 23)
+    day = suite_today()
     build_demo(seed=1, on=day)
-    f = InsightFilter(start=date(2025, 12, 1), end=day)
+    f = InsightFilter(start=add_months(month_start(day), -11), end=day)  # this month and 11
     base = metrics.population(f)
 
     inv = metrics.inventory(f, base=base)
@@ -138,7 +140,9 @@ def test_dashboard__demo__shows_the_seed_facts(staff: Staff) -> None:
     assert supported_work.gap_places > 0 and supported_work.gap_sek_per_month > 0
     assert capacity.missing
 
-    response = _client(staff.analyst).get(URL, {"fran": "2025-12-01", "till": "2026-11-23"})
+    response = _client(staff.analyst).get(
+        URL, {"fran": f.start.isoformat(), "till": day.isoformat()}
+    )
     assert response.status_code == 200
     assert response.context["inventory_rows"][1].count == inv.target_group
     shown = {r["step"]: r for r in response.context["capacity_rows"]}

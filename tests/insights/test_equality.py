@@ -34,11 +34,17 @@ from heltid.insights.equality import (
 )
 from heltid.insights.filters import InsightFilter
 from heltid.registry.models import Person
+from tests.clock import suite_today
 from tests.conftest import Staff
 from tests.factories import PersonFactory
 
 DAY = date(2025, 6, 30)
 PERIOD = InsightFilter(start=date(2025, 1, 1), end=DAY)
+SINCE = date(2024, 1, 1)  # on support all through the period, whatever the suite's day
+
+
+def _on_support(**kwargs: Any) -> Person:
+    return PersonFactory(support_since=SINCE, **kwargs)
 
 
 def _assess(person: Person, on: date, *, swedish: str, health: str, years: int = 0) -> None:
@@ -69,8 +75,8 @@ def test_experience_band__years__grouped_as_the_seeds() -> None:
 
 @pytest.mark.django_db
 def test_equality_analysis__latest_assessment__decides_the_cells() -> None:
-    woman = PersonFactory(sex="F")
-    man = PersonFactory(sex="M")
+    woman = _on_support(sex="F")
+    man = _on_support(sex="M")
     _assess(woman, date(2025, 2, 1), swedish=SwedishLevel.NO_LIMITATION, health=Health.NONE)
     _assess(woman, date(2025, 5, 1), swedish=SwedishLevel.LARGE, health=Health.BOTH, years=4)
     _assess(man, date(2025, 3, 1), swedish=SwedishLevel.NO_LIMITATION, health=Health.MENTAL)
@@ -90,7 +96,7 @@ def test_equality_analysis__latest_assessment__decides_the_cells() -> None:
 
 @pytest.mark.django_db
 def test_equality_analysis__unassessed_and_off_support__counted_right() -> None:
-    PersonFactory(sex="F")
+    _on_support(sex="F")
     PersonFactory(sex="F", support_since=date(2025, 9, 1))  # not on support yet
 
     analysis = equality_analysis(PERIOD)
@@ -101,7 +107,7 @@ def test_equality_analysis__unassessed_and_off_support__counted_right() -> None:
 
 @pytest.mark.django_db
 def test_equality_analysis__outcomes__plans_activities_and_exits_by_sex() -> None:
-    with_activity, plan_only, _none = (PersonFactory(sex="F") for _ in range(3))
+    with_activity, plan_only, _none = (_on_support(sex="F") for _ in range(3))
     for person, status in ((with_activity, ActivityStatus.ONGOING), (plan_only, None)):
         plan = Plan.objects.create(
             person=person, goal="Arbete", exit_target=ExitTarget.WORK, created_on=date(2025, 3, 1)
@@ -114,10 +120,10 @@ def test_equality_analysis__outcomes__plans_activities_and_exits_by_sex() -> Non
                 hours_per_week=20,
                 status=status,
             )
-    leaver = PersonFactory(sex="M")
+    leaver = _on_support(sex="M")
     Exit.objects.create(person=leaver, exit_on=date(2025, 4, 15), reason=ExitReason.WORK_REGULAR)
     Exit.objects.create(
-        person=PersonFactory(sex="M"), exit_on=date(2024, 12, 1), reason=ExitReason.STUDIES
+        person=_on_support(sex="M"), exit_on=date(2024, 12, 1), reason=ExitReason.STUDIES
     )  # before the period
 
     analysis = equality_analysis(PERIOD)
@@ -133,9 +139,9 @@ def test_equality_analysis__outcomes__plans_activities_and_exits_by_sex() -> Non
 
 @pytest.mark.django_db
 def test_equality_analysis__unit_and_sex_filters__narrow_the_group(staff: Staff) -> None:
-    PersonFactory(sex="F", unit=staff.unit)
-    PersonFactory(sex="M", unit=staff.unit)
-    PersonFactory(sex="F", unit=staff.other_unit)
+    _on_support(sex="F", unit=staff.unit)
+    _on_support(sex="M", unit=staff.unit)
+    _on_support(sex="F", unit=staff.other_unit)
 
     by_unit = equality_analysis(InsightFilter(start=PERIOD.start, end=DAY, unit="ekb-nord"))
     women = equality_analysis(InsightFilter(start=PERIOD.start, end=DAY, sex="F"))
@@ -154,7 +160,7 @@ def _queries(count: int) -> int:
             plan=plan, kind=ActivityKind.OTHER, title="Praktik", hours_per_week=10
         )
     with CaptureQueriesContext(connection) as queries:
-        equality_analysis(InsightFilter(start=PERIOD.start, end=date.today()))
+        equality_analysis(InsightFilter(start=PERIOD.start, end=suite_today()))
     return len(queries)
 
 
@@ -216,7 +222,7 @@ def test_equality_page__period_and_unit__shown(staff: Staff) -> None:
 
 # The demo municipality reproduces the seeds' directions (tests/demo/test_demo_full.py checks
 # the same directions on the persons; here they must come out of the analysis' tables).
-DEMO_DAY = date(2026, 11, 23)
+DEMO_DAY = suite_today()
 LIMITED = (SwedishLevel.MODERATE, SwedishLevel.LARGE)
 
 
@@ -226,7 +232,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[EqualityAnaly
 
     with django_db_blocker.unblock(), transaction.atomic():
         build_demo(seed=1, on=DEMO_DAY)
-        yield equality_analysis(InsightFilter(start=date(2026, 1, 1), end=DEMO_DAY))
+        yield equality_analysis(InsightFilter(start=date(DEMO_DAY.year, 1, 1), end=DEMO_DAY))
         transaction.set_rollback(True)
 
 

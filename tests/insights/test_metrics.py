@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,15 +30,24 @@ from heltid.insights import metrics
 from heltid.insights.filters import InsightFilter
 from heltid.referrals.models import Attendance, AttendanceStatus
 from heltid.registry.models import AfProgramme, Exemption, Person, SupportPeriod
+from heltid.rules.dates import add_months, month_start
+from heltid.rules.requirement import activity_requirement
 from tests.catalog.factories import InterventionFactory
+from tests.clock import suite_today
 from tests.conftest import Staff
 from tests.factories import PersonFactory
 from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
-DAY = date(2026, 11, 23)
-PERIOD = InsightFilter(start=date(2026, 1, 1), end=DAY)
+DAY = suite_today()
+START = add_months(month_start(DAY), -10)  # the period: this month and the ten before
+PERIOD = InsightFilter(start=START, end=DAY)
+# Coverage, and the deadlines and lead times that run from it, cannot begin before the
+# requirement's in-force date: the tests of those live on a day it has been in force for four
+# months (the suite's day, once it has).
+SETTLED = max(DAY, add_months(activity_requirement(DAY).in_force_from, 4))
+SETTLED_PERIOD = InsightFilter(start=add_months(month_start(SETTLED), -10), end=SETTLED)
 
 
 def _step(code: str) -> Step:
@@ -69,25 +78,25 @@ def _plan(person: Person, *, on: date, hours: Decimal, status: str) -> Plan:
 
 
 def _person(staff: Staff, **kwargs: Any) -> Person:
-    since = kwargs.pop("support_since", date(2026, 1, 1))
+    since = kwargs.pop("support_since", START)
     return PersonFactory(unit=staff.unit, support_since=since, **kwargs)
 
 
-def _explained(person: Person) -> metrics.PersonFacts:
-    return next(r for r in metrics.population(PERIOD).rows if r.pk == person.pk)
+def _explained(person: Person, period: InsightFilter = PERIOD) -> metrics.PersonFacts:
+    return next(r for r in metrics.population(period).rows if r.pk == person.pk)
 
 
 def test_inventory__mixed_registry__counts_each_group(staff: Staff) -> None:
     woman = _person(staff, sex="F")
-    _assess(woman, on=date(2026, 3, 1), health=Health.MENTAL)
+    _assess(woman, on=add_months(START, 2), health=Health.MENTAL)
     man = _person(staff, sex="M", af_programme=AfProgramme.JOB)
-    _assess(man, on=date(2026, 3, 1))
+    _assess(man, on=add_months(START, 2))
     exempt = _person(staff, sex="F")
     Exemption.objects.create(
-        person=exempt, group="parental_leave", decided_on=date(2026, 2, 1), review_on=DAY
+        person=exempt, group="parental_leave", decided_on=add_months(START, 1), review_on=DAY
     )
     gone = _person(staff, sex="F")
-    SupportPeriod.objects.filter(person=gone).update(last_month=date(2026, 5, 1))
+    SupportPeriod.objects.filter(person=gone).update(last_month=add_months(START, 4))
 
     inv = metrics.inventory(PERIOD)
 
@@ -104,11 +113,11 @@ def test_inventory__mixed_registry__counts_each_group(staff: Staff) -> None:
 
 
 def test_inventory__filters__unit_sex_age_and_step(staff: Staff) -> None:
-    woman = _person(staff, sex="F", birth_date=date(1990, 6, 1))
-    _person(staff, sex="M", birth_date=date(1960, 6, 1))
-    PersonFactory(unit=staff.other_unit, sex="F", support_since=date(2026, 1, 1))
+    woman = _person(staff, sex="F", birth_date=date(DAY.year - 36, 6, 1))
+    _person(staff, sex="M", birth_date=date(DAY.year - 60, 6, 1))
+    PersonFactory(unit=staff.other_unit, sex="F", support_since=START)
     StepChange.objects.create(
-        person=woman, step=_step("sysselsattning"), changed_on=date(2026, 2, 1), reason="x"
+        person=woman, step=_step("sysselsattning"), changed_on=add_months(START, 1), reason="x"
     )
 
     def count(**kwargs: str) -> int:
@@ -117,8 +126,8 @@ def test_inventory__filters__unit_sex_age_and_step(staff: Staff) -> None:
     assert count() == 3
     assert count(unit="ekb-nord") == 2
     assert count(sex="F", unit="ekb-nord") == 1
-    assert count(age_group="30-44") == 1  # 36 on the last day
-    assert count(age_group="55-67") == 1
+    assert count(age_group="30-44") == 1  # 35 or 36 on the last day
+    assert count(age_group="55-67") == 1  # 59 or 60
     assert count(age_group="nonsense") == 0
     assert count(step="sysselsattning") == 1
     assert count(step="arbete-studier") == 0
@@ -126,10 +135,10 @@ def test_inventory__filters__unit_sex_age_and_step(staff: Staff) -> None:
 
 def test_coverage__plans_activities_and_hours__counted_for_covered(staff: Staff) -> None:
     full, part, none = (_person(staff) for _ in range(3))
-    _plan(full, on=date(2026, 9, 1), hours=Decimal(40), status=ActivityStatus.ONGOING)
-    _plan(part, on=date(2026, 9, 1), hours=Decimal(10), status=ActivityStatus.PLANNED)
+    _plan(full, on=DAY - timedelta(days=80), hours=Decimal(40), status=ActivityStatus.ONGOING)
+    _plan(part, on=DAY - timedelta(days=80), hours=Decimal(10), status=ActivityStatus.PLANNED)
     facts = [_explained(p) for p in (full, part, none)]
-    assert all(f.covered for f in facts), "people on support all year are covered"
+    assert all(f.covered for f in facts), "people on support since ten months are covered"
     assert facts[0].weekly_hours <= 40
 
     cov = metrics.coverage(PERIOD)
@@ -143,17 +152,23 @@ def test_coverage__plans_activities_and_hours__counted_for_covered(staff: Staff)
 
 
 def test_lead_times__known_days__medians_and_buckets(staff: Staff) -> None:
-    a, b = _person(staff), _person(staff)
-    covered_from = _explained(a).covered_from
-    assert covered_from is not None and PERIOD.start <= covered_from <= DAY
+    since = SETTLED_PERIOD.start
+    a, b = _person(staff, support_since=since), _person(staff, support_since=since)
+    covered_from = _explained(a, SETTLED_PERIOD).covered_from
+    assert covered_from is not None and since <= covered_from <= SETTLED - timedelta(days=30)
     _assess(a, on=covered_from + timedelta(days=5))
     _assess(b, on=covered_from + timedelta(days=20))
     _plan(a, on=covered_from + timedelta(days=15), hours=Decimal(5), status="ongoing")
-    sent = timezone.make_aware(datetime(2026, 9, 1, 10))
-    ReferralFactory(person=a, status="started", slot=1, sent_at=sent, started_on=date(2026, 9, 15))
-    ReferralFactory(person=b, status="started", slot=1, sent_at=sent, started_on=date(2026, 9, 5))
+    sent_on = SETTLED - timedelta(days=60)
+    sent = timezone.make_aware(datetime.combine(sent_on, time(10)))
+    ReferralFactory(
+        person=a, status="started", slot=1, sent_at=sent, started_on=sent_on + timedelta(days=14)
+    )
+    ReferralFactory(
+        person=b, status="started", slot=1, sent_at=sent, started_on=sent_on + timedelta(days=4)
+    )
 
-    leads = metrics.lead_times(PERIOD)
+    leads = metrics.lead_times(SETTLED_PERIOD)
 
     to_assessment = leads.get("coverage_assessment")
     assert (to_assessment.count, to_assessment.median_days) == (2, 12.5)
@@ -167,23 +182,23 @@ def test_lead_times__known_days__medians_and_buckets(staff: Staff) -> None:
 
 
 def test_follow_up_compliance__recent_and_overdue__share(staff: Staff) -> None:
-    recent, old, never = (_person(staff) for _ in range(3))
+    recent, old, never = (_person(staff, support_since=SETTLED_PERIOD.start) for _ in range(3))
     FollowUp.objects.create(
         person=recent,
-        held_on=DAY - timedelta(days=3),
+        held_on=SETTLED - timedelta(days=3),
         mode=FollowUpMode.PHONE,
         notes="x",
-        next_on=DAY + timedelta(days=20),
+        next_on=SETTLED + timedelta(days=20),
     )
     FollowUp.objects.create(
         person=old,
-        held_on=DAY - timedelta(days=100),
+        held_on=SETTLED - timedelta(days=100),
         mode=FollowUpMode.PHONE,
         notes="x",
-        next_on=DAY - timedelta(days=70),
+        next_on=SETTLED - timedelta(days=70),
     )
 
-    result = metrics.follow_up_compliance(PERIOD)
+    result = metrics.follow_up_compliance(SETTLED_PERIOD)
 
     assert result.covered == 3
     assert result.on_time == 1  # ``never`` has been covered for months without a follow-up
@@ -193,12 +208,13 @@ def test_follow_up_compliance__recent_and_overdue__share(staff: Staff) -> None:
 
 def test_attendance_rate__statuses__attended_share(staff: Staff) -> None:
     referral = ReferralFactory(person=_person(staff), status="started", slot=1)
+    first = add_months(START, 2)
     for day, status in (
-        (date(2026, 3, 2), AttendanceStatus.PRESENT),
-        (date(2026, 3, 3), AttendanceStatus.OTHER_ACTIVITY),
-        (date(2026, 3, 4), AttendanceStatus.UNEXCUSED),
-        (date(2026, 3, 5), AttendanceStatus.SICK),
-        (date(2025, 3, 5), AttendanceStatus.PRESENT),  # before the period
+        (first + timedelta(days=1), AttendanceStatus.PRESENT),
+        (first + timedelta(days=2), AttendanceStatus.OTHER_ACTIVITY),
+        (first + timedelta(days=3), AttendanceStatus.UNEXCUSED),
+        (first + timedelta(days=4), AttendanceStatus.SICK),
+        (add_months(first, -12) + timedelta(days=4), AttendanceStatus.PRESENT),  # before
     ):
         Attendance.objects.create(referral=referral, day=day, status=status, hours=Decimal(4))
 
@@ -210,11 +226,11 @@ def test_attendance_rate__statuses__attended_share(staff: Staff) -> None:
 def test_step_progression__up_down_first__counted_in_period(staff: Staff) -> None:
     a, b = _person(staff), _person(staff)
     for person, code, on in (
-        (a, "sysselsattning", date(2025, 6, 1)),  # before the period: only a baseline
-        (a, "arbete-med-samhallsstod", date(2026, 3, 1)),  # up
-        (a, "arbete-studier", date(2026, 6, 1)),  # up
-        (b, "arbete-med-samhallsstod", date(2026, 2, 1)),  # first
-        (b, "sysselsattning", date(2026, 4, 1)),  # down
+        (a, "sysselsattning", add_months(START, -7)),  # before the period: only a baseline
+        (a, "arbete-med-samhallsstod", add_months(START, 2)),  # up
+        (a, "arbete-studier", add_months(START, 5)),  # up
+        (b, "arbete-med-samhallsstod", add_months(START, 1)),  # first
+        (b, "sysselsattning", add_months(START, 3)),  # down
     ):
         StepChange.objects.create(person=person, step=_step(code), changed_on=on, reason="x")
 
@@ -231,11 +247,11 @@ def test_step_progression__up_down_first__counted_in_period(staff: Staff) -> Non
 
 def test_exits__reasons__share_to_work_or_studies(staff: Staff) -> None:
     for reason, on in (
-        (ExitReason.WORK_REGULAR, date(2026, 4, 1)),
-        (ExitReason.STUDIES, date(2026, 5, 1)),
-        (ExitReason.MOVED, date(2026, 6, 1)),
-        (ExitReason.OTHER_SUPPORT, date(2026, 7, 1)),
-        (ExitReason.WORK_REGULAR, date(2025, 7, 1)),  # before the period
+        (ExitReason.WORK_REGULAR, add_months(START, 3)),
+        (ExitReason.STUDIES, add_months(START, 4)),
+        (ExitReason.MOVED, add_months(START, 5)),
+        (ExitReason.OTHER_SUPPORT, add_months(START, 6)),
+        (ExitReason.WORK_REGULAR, add_months(START, -6)),  # before the period
     ):
         Exit.objects.create(person=_person(staff), exit_on=on, reason=reason)
 
@@ -271,8 +287,8 @@ def test_capacity_vs_demand__requests_and_waiting__gap_in_places_and_money(
     InterventionFactory(step=step, places=6, occupied=6, cost_per_place_month=10000)
     InterventionFactory(step=step, places=0, status=InterventionStatus.NEEDED, name="Behov")
     for _ in range(5):
-        _assess(_person(staff), on=date(2026, 8, 1), step="arbete-med-samhallsstod")
-    _assess(_person(staff), on=date(2026, 8, 1), step="arbete-studier")
+        _assess(_person(staff), on=DAY - timedelta(days=30), step="arbete-med-samhallsstod")
+    _assess(_person(staff), on=DAY - timedelta(days=30), step="arbete-studier")
 
     result = metrics.capacity_vs_demand(DAY)
 
@@ -301,28 +317,29 @@ def _everything() -> None:
 def _grow(staff: Staff, n: int) -> None:
     for i in range(n):
         p = _person(staff, sex="FM"[i % 2])
-        _assess(p, on=date(2026, 8, 1), step="sysselsattning")
-        _plan(p, on=date(2026, 9, 1), hours=Decimal(20), status=ActivityStatus.ONGOING)
+        _assess(p, on=DAY - timedelta(days=110), step="sysselsattning")
+        _plan(p, on=DAY - timedelta(days=80), hours=Decimal(20), status=ActivityStatus.ONGOING)
         StepChange.objects.create(
-            person=p, step=_step("sysselsattning"), changed_on=date(2026, 3, 1), reason="x"
+            person=p, step=_step("sysselsattning"), changed_on=add_months(START, 2), reason="x"
         )
-        Exit.objects.create(person=p, exit_on=date(2026, 10, 1), reason=ExitReason.STUDIES)
+        Exit.objects.create(person=p, exit_on=DAY - timedelta(days=50), reason=ExitReason.STUDIES)
         FollowUp.objects.create(
             person=p,
-            held_on=date(2026, 11, 1),
+            held_on=DAY - timedelta(days=22),
             mode=FollowUpMode.PHONE,
             notes="x",
-            next_on=date(2026, 11, 20),
+            next_on=DAY - timedelta(days=3),
         )
+        sent_on = DAY - timedelta(days=80)
         r = ReferralFactory(
             person=p,
             status="started",
             slot=1,
-            started_on=date(2026, 9, 10),
-            sent_at=timezone.make_aware(datetime(2026, 9, 1)),
+            started_on=sent_on + timedelta(days=9),
+            sent_at=timezone.make_aware(datetime.combine(sent_on, time(0))),
         )
         Attendance.objects.create(
-            referral=r, day=date(2026, 9, 11), status="present", hours=Decimal(4)
+            referral=r, day=sent_on + timedelta(days=10), status="present", hours=Decimal(4)
         )
 
 

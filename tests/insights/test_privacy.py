@@ -1,9 +1,13 @@
-"""Small-cell suppression: no suppressed count can be derived from what is published."""
+"""Small-cell suppression: no suppressed count can be derived from what is published.
+
+The properties run on pure functions (no database): each example starts from nothing but its
+own input."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,7 +70,8 @@ tables = st.integers(min_value=1, max_value=5).flatmap(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@pytest.mark.slow  # hundreds of examples
+@settings(database=None, max_examples=400, deadline=None)
 @given(tables)
 def test_suppress_table__random_tables__no_suppressed_count_can_be_derived(
     raw: dict[str, dict[str, int]],
@@ -144,7 +149,8 @@ def test_determined_entries__lone_hidden_cell__found() -> None:
     assert determined_entries(values, {(0, 0), (0, 1), (1, 0), (1, 1)}, 1, 1) == set()
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.slow  # hundreds of examples
+@settings(database=None, max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.integers(0, 6), st.integers(0, 80)), min_size=1, max_size=10))
 def test_dashboard_distribution__no_hidden_count_follows_from_counts_total_or_shares(
     counts: list[int],
@@ -175,7 +181,8 @@ def test_suppress_subtotal__hidden_when_one_of_its_counts_is_hidden() -> None:
     assert suppress_subtotal(counts, ["work_regular", "work_subsidised", "studies"]) == 21
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.slow  # hundreds of examples
+@settings(database=None, max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.integers(0, 6), st.integers(0, 40)), min_size=3, max_size=8))
 def test_suppress_subtotal__never_with_a_hidden_part(counts: list[int]) -> None:
     from heltid.insights.privacy import suppress_distribution, suppress_subtotal

@@ -5,7 +5,6 @@ its page renders."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -17,10 +16,14 @@ from heltid.demo.generator import build_demo
 from heltid.insights.scenario_estimate import backtest
 from heltid.insights.scenarios import create_ready_scenario, scenario_of
 from heltid.planning.scenario import simulate
+from heltid.rules.dates import add_months, month_start
+from tests.clock import suite_today
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-DAY = date(2026, 11, 23)
+DAY = suite_today()
+# the budget years of a 36-month scenario from this month
+YEARS = list(range(DAY.year, add_months(month_start(DAY), 35).year + 1))
 
 
 def test_demo__estimated_scenario_reproduces_the_last_12_months_within_10_percent(
@@ -57,12 +60,12 @@ def test_demo__estimated_scenario_reproduces_the_last_12_months_within_10_percen
     html = page.content.decode()
     assert html.count("<svg") >= 2 and "<table" in html
     years = page.context["years"]
-    assert [y.year for y in years] == [2026, 2027, 2028, 2029]
+    assert [y.year for y in years] == YEARS
     assert all(y.gross[1] > 0 for y in years)
 
     call_command("scenario", "cost-of-activation", "--months", "36", "--runs", "200", "--json")
     out = json.loads(capsys.readouterr().out)
-    assert [y["year"] for y in out["years"]] == [2026, 2027, 2028, 2029]
+    assert [y["year"] for y in out["years"]] == YEARS
     assert all(
         y["net_cost"]["p10"] <= y["net_cost"]["p50"] <= y["net_cost"]["p90"] for y in out["years"]
     )

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from heltid.casework.models import Exit, ExitReason, StepChange
 from heltid.catalog.models import Step
-from heltid.insights.scenario_estimate import estimate, history
+from heltid.insights.scenario_estimate import (
+    HOUSING_PER_HOUSEHOLD,
+    estimate,
+    history,
+    support_per_household,
+)
 from heltid.planning.scenario import simulate
 from heltid.registry.models import Person
+from heltid.rules import riksnorm, riksnorm_year_on
+from heltid.rules.dates import add_months, month_start
+from heltid.rules.parameters import latest_version
+from tests.clock import suite_today
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,18 +61,40 @@ def test_history__counts_each_month_by_the_definition() -> None:
 
 
 def test_estimate__a_runnable_scenario_from_the_data() -> None:
+    today = suite_today()
+    this_month = month_start(today)
     s = _steps()
     for i in range(30):
-        p = PersonFactory(support_since=date(2025, 1, 1))
-        _change(p, s[i % 3], date(2025, 6, 1 + i % 20))
+        p = PersonFactory(support_since=add_months(this_month, -24))
+        # on a step since before the window; a fifth move up and a seventh leave inside it
+        _change(p, s[i % 3], add_months(this_month, -17) + timedelta(days=i % 20))
         if i % 5 == 0:
-            _change(p, s[i % 3 + 1], date(2026, 3, 10))
+            _change(p, s[i % 3 + 1], add_months(this_month, -8) + timedelta(days=9))
         if i % 7 == 0:
-            Exit.objects.create(person=p, exit_on=date(2026, 5, 2), reason=ExitReason.STUDIES)
-    scenario = estimate(today=date(2026, 11, 24), window=12, months=12, runs=50)
+            Exit.objects.create(
+                person=p,
+                exit_on=add_months(this_month, -6) + timedelta(days=1),
+                reason=ExitReason.STUDIES,
+            )
+    scenario = estimate(today=today, window=12, months=12, runs=50)
     scenario.validate()
-    assert scenario.start_month == date(2026, 11, 1)
+    assert scenario.start_month == this_month
     assert sum(step.people for step in scenario.steps) == 30 - 5  # five exited
     assert scenario.self_sufficiency_share == 1.0
     assert scenario.support_per_household > 0
     assert simulate(scenario).people.p50.shape == (12, len(s))
+
+
+def test_riksnorm_year__the_norm_in_force__the_latest_before_next_years_is_decided() -> None:
+    latest = latest_version("riksnorm").valid_from.year
+    assert riksnorm_year_on(date(latest, 1, 1)) == latest
+    assert riksnorm_year_on(date(latest, 12, 31)) == latest
+    # a year whose norm is not in the parameters yet: the latest one stands
+    assert riksnorm_year_on(date(latest + 1, 6, 30)) == latest
+
+
+def test_support_per_household__a_single_adult__the_riksnorm_in_force_and_housing() -> None:
+    today = suite_today()
+    PersonFactory(support_since=add_months(month_start(today), -6))
+    expected = riksnorm(year=riksnorm_year_on(today), adults=1).total + HOUSING_PER_HOUSEHOLD
+    assert support_per_household(on=today) == expected

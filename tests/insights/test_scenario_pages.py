@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,28 +17,47 @@ from heltid.casework.models import Exit, ExitReason, StepChange
 from heltid.catalog.models import Step
 from heltid.insights.models import SavedScenario
 from heltid.insights.scenarios import create_ready_scenario, scenario_of
+from heltid.rules.dates import add_months, month_start
+from tests.clock import suite_today
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/planering/"
-TODAY = date(2026, 11, 24)
+TODAY = suite_today()
+THIS_MONTH = month_start(TODAY)
+
+
+def _budget_years(months: int) -> list[int]:
+    """The budget years a scenario of ``months`` months from this month touches."""
+    return list(range(THIS_MONTH.year, add_months(THIS_MONTH, months - 1).year + 1))
 
 
 @pytest.fixture
 def history(db: None) -> None:
     steps = list(Step.objects.filter(active=True).order_by("position", "pk"))
+    entered = add_months(THIS_MONTH, -14)  # before the twelve months the estimate reads
     for i in range(40):
-        p = PersonFactory(support_since=date(2025, 1, 1))
+        p = PersonFactory(support_since=add_months(THIS_MONTH, -22))
         StepChange.objects.create(
-            person=p, step=steps[i % 3], changed_on=date(2025, 9, 1 + i % 25), reason="demo"
+            person=p,
+            step=steps[i % 3],
+            changed_on=entered + timedelta(days=i % 25),
+            reason="demo",
         )
         if i % 4 == 0:
             StepChange.objects.create(
-                person=p, step=steps[i % 3 + 1], changed_on=date(2026, 4, 10), reason="upp"
+                person=p,
+                step=steps[i % 3 + 1],
+                changed_on=add_months(THIS_MONTH, -7) + timedelta(days=9),
+                reason="upp",
             )
         if i % 6 == 0:
-            Exit.objects.create(person=p, exit_on=date(2026, 7, 2), reason=ExitReason.WORK_REGULAR)
+            Exit.objects.create(
+                person=p,
+                exit_on=add_months(THIS_MONTH, -4) + timedelta(days=1),
+                reason=ExitReason.WORK_REGULAR,
+            )
 
 
 def _client(user: Any) -> Client:
@@ -80,7 +99,7 @@ def test_ready_scenario__made_from_the_data_and_shown_with_charts_and_tables(
     assert page.status_code == 200
     html = page.content.decode()
     assert html.count('<svg role="img"') >= 2 or html.count("<svg") >= 2
-    assert [y.year for y in page.context["years"]] == [2026, 2027, 2028, 2029]  # 36 months
+    assert [y.year for y in page.context["years"]] == _budget_years(36)
     assert len(page.context["rows"]) == scenario.months
 
 
@@ -154,9 +173,9 @@ def test_excel__sheets_and_figures_read_back(staff: Any, history: None) -> None:
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Parametrar", "Per månad", "Per budgetår"]
     monthly = list(book["Per månad"].iter_rows(values_only=True))
-    assert len(monthly) == 1 + 24 and monthly[1][0] == "2026-11"
+    assert len(monthly) == 1 + 24 and monthly[1][0] == f"{THIS_MONTH:%Y-%m}"
     yearly = list(book["Per budgetår"].iter_rows(values_only=True))
-    assert [row[0] for row in yearly[1:]] == [2026, 2027, 2028]
+    assert [row[0] for row in yearly[1:]] == _budget_years(24)
     for row in yearly[1:]:
         assert row[2] <= row[3] <= row[4]  # gross p10 ≤ p50 ≤ p90
 
@@ -175,7 +194,8 @@ def test_command__cost_of_activation_json(
     out = json.loads(capsys.readouterr().out)
     assert out["months"] == 14 and out["runs"] == 100
     years = out["years"]
-    assert years[0]["year"] >= 2026 and sum(y["months"] for y in years) == 14
+    assert [y["year"] for y in years] == _budget_years(14)
+    assert sum(y["months"] for y in years) == 14
     for y in years:
         for key in ("gross_cost", "savings", "net_cost"):
             assert y[key]["p10"] <= y[key]["p50"] <= y[key]["p90"]

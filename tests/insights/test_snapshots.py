@@ -17,12 +17,13 @@ from heltid.insights.board_report import board_report_data
 from heltid.insights.filters import AGE_GROUPS, InsightFilter
 from heltid.insights.models import Snapshot, SnapshotRow
 from heltid.registry.models import Exemption, Person
+from tests.clock import suite_today
 from tests.conftest import Staff
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date(2026, 11, 24)
+TODAY = suite_today()
 DAY = date(2026, 6, 30)
 PERIOD = InsightFilter(start=date(2026, 1, 1), end=DAY)
 

@@ -215,6 +215,7 @@ def assert_sound(result: Assignment, people: list[WaitingPerson], free: list[Fre
     assert problems(result, people, free) == []
 
 
+@pytest.mark.slow  # hundreds of examples
 @settings(database=None, max_examples=300, deadline=None)
 @given(instances(max_people=7, max_interventions=4, max_free=2))
 def test_allocate__small_inputs__the_best_total_there_is(
@@ -229,6 +230,7 @@ def test_allocate__small_inputs__the_best_total_there_is(
     assert total_priority(best) >= total_priority(greedy)
 
 
+@pytest.mark.slow  # hundreds of examples
 @settings(database=None, max_examples=150, deadline=None)
 @given(instances(max_people=80, max_interventions=12, max_free=6))
 def test_allocate__larger_inputs__never_below_first_come_and_always_sound(

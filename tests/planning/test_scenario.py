@@ -38,7 +38,7 @@ STEPS = (
 def _scenario(**changes: object) -> Scenario:
     values: dict[str, object] = {
         "steps": STEPS,
-        "start_month": date(2027, 1, 1),
+        "start_month": date(2026, 1, 1),
         "months": 36,
         "inflow": 400.0,
         "shock": Shock(start=6, months=12, factor=1.5),
@@ -116,11 +116,11 @@ def test_costs_savings_and_budget_years() -> None:
     assert result.savings.p50[first] == 0
     assert result.savings.p50[-1] > result.savings.p50[1] > 0
     assert np.allclose(result.net_cost.p50, result.net_cost.p50)  # shape check
-    assert [y.year for y in result.years] == [2027, 2028, 2029]
+    assert [y.year for y in result.years] == [2026, 2027, 2028]
     for y in result.years:
         assert y.gross[0] <= y.gross[1] <= y.gross[2]
         assert y.net[1] == pytest.approx(y.gross[1] - y.savings[1], rel=0.05)
-    assert result.months[0] == date(2027, 1, 1) and result.months[-1] == date(2029, 12, 1)
+    assert result.months[0] == date(2026, 1, 1) and result.months[-1] == date(2028, 12, 1)
 
 
 def test_same_seed_same_result_other_seed_other() -> None:
@@ -140,7 +140,7 @@ def test_same_seed_same_result_other_seed_other() -> None:
         ({"inflow": -1.0}, "inflow"),
         ({"caseload": 0}, "caseload"),
         ({"self_sufficiency_share": 1.5}, "self_sufficiency_share"),
-        ({"start_month": date(2027, 1, 15)}, "start_month"),
+        ({"start_month": date(2026, 1, 15)}, "start_month"),
     ],
 )
 def test_validate__bad_values__error_names_the_field(
@@ -171,8 +171,8 @@ def test_round_trip_as_dict() -> None:
 
 
 def test_month_dates__across_years() -> None:
-    assert month_dates(date(2026, 11, 1), 3) == (
-        date(2026, 11, 1),
-        date(2026, 12, 1),
-        date(2027, 1, 1),
+    assert month_dates(date(2025, 11, 1), 3) == (
+        date(2025, 11, 1),
+        date(2025, 12, 1),
+        date(2026, 1, 1),
     )

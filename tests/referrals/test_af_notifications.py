@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +16,10 @@ from django.urls import reverse
 from heltid.audit.models import AccessLog
 from heltid.referrals.models import AfNotification
 from heltid.referrals.services.notifications import COLUMNS, export_pending, notify
+from tests.clock import suite_today
 from tests.factories import PersonFactory
+
+ABSENCE = f"Frånvaro {suite_today() - timedelta(days=1)}; utan skäl."  # yesterday's
 
 
 def _client(user: Any) -> Client:
@@ -70,7 +74,7 @@ def test_export_csv__bom_semicolons_columns__marked_sent(staff: Any, person: Any
     notify(
         person=person,
         kind="absence",
-        text="Frånvaro 2026-11-23; utan skäl.",
+        text=ABSENCE,
         acting_user=staff.provider,
     )
     notify(person=person, kind="decision", text="Beslut.", acting_user=staff.officer)
@@ -89,7 +93,7 @@ def test_export_csv__bom_semicolons_columns__marked_sent(staff: Any, person: Any
     assert record["personal_identity_number"] == person.personnummer
     assert record["name"] == "Anna Andersson"
     assert record["kind"] == "absence"
-    assert record["text"] == "Frånvaro 2026-11-23; utan skäl."
+    assert record["text"] == ABSENCE
     assert record["unit"] == person.unit.name
     assert set(AfNotification.objects.values_list("batch", flat=True)) == {batch}
     assert AfNotification.objects.filter(sent_at__isnull=True).count() == 0

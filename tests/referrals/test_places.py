@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone
 
 from heltid.referrals.models import Referral, ReferralStatus
 from heltid.referrals.services.places import referral_accept, referral_end
 from tests.catalog.factories import InterventionFactory
+from tests.clock import suite_today
 from tests.factories import PersonFactory
 from tests.referrals.factories import ReferralFactory
 
-TODAY = date(2026, 11, 24)
+TODAY = suite_today()
 
 
 def _sent(intervention: Any, count: int, unit: Any = None) -> list[Referral]:
@@ -37,6 +39,24 @@ def test_accept__until_full__then_waiting_list() -> None:
     assert sorted(Referral.objects.exclude(slot=None).values_list("slot", flat=True)) == [1, 2, 3]
     row = type(item).objects.with_capacity(on=TODAY).get(pk=item.pk)
     assert (row.occupied, row.free, row.waiting) == (5, 0, 2)  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_accept__on_a_later_day__the_place_is_held_from_that_day() -> None:
+    item = InterventionFactory(places=1)
+    [referral] = _sent(item, 1)
+    later = TODAY + timedelta(days=3)
+
+    referral_accept(referral=referral, acting_user=None, today=later)
+
+    referral.refresh_from_db()
+    stamps = (referral.accepted_at, referral.place_from, referral.events.get().at)
+    assert {timezone.localdate(moment) for moment in stamps} == {later}
+    free = {
+        day: type(item).objects.with_capacity(on=day).get(pk=item.pk).free  # type: ignore[attr-defined]
+        for day in (later - timedelta(days=1), later)
+    }
+    assert list(free.values()) == [1, 0]  # free until the day before, taken from that day
 
 
 @pytest.mark.django_db

@@ -304,6 +304,7 @@ def test_actions__bad_input__errors_beside_fields_and_nothing_changes(
     accepted = _accepted(staff, own)
     client.force_login(staff.provider)
     before = list(Referral.objects.order_by("pk").values_list("pk", "status", "started_on"))
+    today = timezone.localdate().isoformat()
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
 
     cases = [
@@ -317,7 +318,7 @@ def test_actions__bad_input__errors_beside_fields_and_nothing_changes(
         ),
         (accepted, {"action": "start", "start-started_on": future}, "id_start-started_on_error"),
         (accepted, {"action": "withdraw", "aterta-note": " "}, "id_aterta-note_error"),
-        (sent, {"action": "start", "start-started_on": "2026-01-01"}, 'class="message error"'),
+        (sent, {"action": "start", "start-started_on": today}, 'class="message error"'),
         (sent, {"action": "nonsense"}, 'class="message error"'),
         (sent, {}, 'class="message error"'),
     ]

@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import translation
 
 from heltid.audit.models import AccessLog
 from heltid.casework.models import ActivityKind, ActivityStatus, PlanActivity
@@ -45,32 +46,50 @@ from heltid.referrals.services.referral import (
     referral_withdraw,
     waiting_priority_of,
 )
+from heltid.registry.facts import coverage_facts
 from heltid.registry.models import Person
+from heltid.rules import explain
+from heltid.rules.dates import add_months, month_start
+from heltid.rules.requirement import activity_requirement
 from tests.catalog.factories import InterventionFactory
+from tests.clock import suite_today
 from tests.factories import PersonFactory
 
-TODAY = date(2026, 11, 24)
-COVERED_FROM = date(2026, 7, 1)  # on support since 2025: covered from the requirement's start
+TODAY = suite_today()
+REQUIREMENT = activity_requirement(TODAY)  # in force from 2026-07-01
 
 
 def _mine(staff: Any, **kwargs: Any) -> Any:
     return PersonFactory(unit=staff.unit, case_manager=staff.case_manager, **kwargs)
 
 
-def _sent(staff: Any, person: Any, item: Any, **kwargs: Any) -> Referral:
+def _covered_from_on(staff: Any, covered_from: date) -> Any:
+    """One of mine who is covered from ``covered_from`` (the requirement's first day or a first
+    of a month after it): on support since the required number of months before."""
+    person = _mine(
+        staff,
+        support_since=add_months(covered_from, -REQUIREMENT.min_consecutive_months.value),
+    )
+    facts = coverage_facts(person, on=covered_from)
+    coverage = explain(facts, on=covered_from, policy=settings.HELTID_POLICY)
+    assert (coverage.covered, coverage.covered_from) == (True, covered_from)
+    return person
+
+
+def _sent(staff: Any, person: Any, item: Any, today: date = TODAY, **kwargs: Any) -> Referral:
     return referral_create(
         person=person,
         intervention=item,
         send=True,
         acting_user=staff.case_manager,
-        today=TODAY,
+        today=today,
         **kwargs,
     )
 
 
-def _holding(staff: Any, person: Any, item: Any) -> Referral:
+def _holding(staff: Any, person: Any, item: Any, today: date = TODAY) -> Referral:
     referral = referral_accept(
-        referral=_sent(staff, person, item), acting_user=staff.provider, today=TODAY
+        referral=_sent(staff, person, item, today), acting_user=staff.provider, today=today
     )
     assert referral.status == ReferralStatus.ACCEPTED
     return referral
@@ -201,17 +220,20 @@ def test_create__ended_intervention__refused(staff: Any) -> None:
 
 @pytest.mark.django_db
 def test_accept__full__waiting_with_the_policys_priority(staff: Any) -> None:
+    # a day on which the requirement has been in force four months (the suite's day, once it
+    # has), and a person covered since four months before it
+    day = max(TODAY, add_months(REQUIREMENT.in_force_from, 4))
+    person = _covered_from_on(staff, add_months(month_start(day), -4))
     item = InterventionFactory(places=1)
-    _holding(staff, _mine(staff), item)
-    person = _mine(staff)
+    _holding(staff, _mine(staff), item, today=day)
 
     referral = referral_accept(
-        referral=_sent(staff, person, item), acting_user=staff.provider, today=TODAY
+        referral=_sent(staff, person, item, day), acting_user=staff.provider, today=day
     )
 
     assert referral.status == ReferralStatus.WAITING and referral.slot is None
     stored = Referral.objects.get(pk=referral.pk).priority
-    computed = waiting_priority_of(referral, on=TODAY)
+    computed = waiting_priority_of(referral, on=day)
     assert computed is not None and computed.points == stored
     rules = {r.rule for r in computed.reasons}
     assert rules >= {"waiting.time_covered", "waiting.outside_af"}
@@ -368,27 +390,24 @@ def test_gap__covered_without_activity_beyond_gap_days__todo(staff: Any) -> None
         referral_start(referral=referral, started_on=TODAY, acting_user=staff.provider, today=TODAY)
         referral_complete(referral=referral, acting_user=staff.provider, today=TODAY)
     _plan(staff, busy, InterventionFactory(), status=ActivityStatus.ONGOING)
-    ended = timezone.now() - timedelta(days=20)
-    Referral.objects.update(ended_at=ended)
-    today = timezone.localdate()
+    later = TODAY + timedelta(days=20)  # the caseload 20 days after the intervention ended
 
-    assert any("Gap" in t for t in _texts(staff, idle, today))
-    assert not any("Gap" in t for t in _texts(staff, busy, today))
+    assert any(f"Gap: no ongoing activity since {TODAY}" in t for t in _texts(staff, idle, later))
+    assert not any("Gap" in t for t in _texts(staff, busy, later))
     # within the policy's 14 days: no gap yet
-    Referral.objects.update(ended_at=timezone.now() - timedelta(days=10))
-    assert not any("Gap" in t for t in _texts(staff, idle, today))
+    assert not any("Gap" in t for t in _texts(staff, idle, TODAY + timedelta(days=10)))
 
 
 @pytest.mark.django_db
 def test_gap__not_covered__no_todo(staff: Any) -> None:
-    person = _mine(staff, support_since=date(2026, 11, 1))  # covered later, not yet
+    person = _mine(staff, support_since=month_start(TODAY))  # covered later, not yet
     Person.objects.filter(pk=person.pk).update(af_programme="JOB", af_programme_since=TODAY)
     referral = _holding(staff, person, InterventionFactory())
     referral_start(referral=referral, started_on=TODAY, acting_user=staff.provider, today=TODAY)
     referral_complete(referral=referral, acting_user=staff.provider, today=TODAY)
-    Referral.objects.update(ended_at=timezone.now() - timedelta(days=40))
+    later = TODAY + timedelta(days=40)  # 40 days after it ended: a gap, were they covered
 
-    rows = caseload_for(user=staff.case_manager, today=timezone.localdate())
+    rows = caseload_for(user=staff.case_manager, today=later)
     row = next(r for r in rows if r.person.pk == person.pk)
     assert not row.covered
     assert not any("Gap" in t.text for t in row.todos if t.text)
@@ -418,22 +437,27 @@ def test_caseload_signals__one_query_for_any_number_of_persons(staff: Any) -> No
 
 @pytest.mark.django_db
 def test_lead_times__coverage_to_first_referral_and_referral_to_start(staff: Any) -> None:
-    person = _mine(staff)
-    early = _holding(staff, person, InterventionFactory())
-    late = _holding(staff, person, InterventionFactory())
-    moment = timezone.make_aware(timezone.datetime(2026, 7, 11, 12))
-    Referral.objects.filter(pk=early.pk).update(sent_at=moment)
-    Referral.objects.filter(pk=late.pk).update(sent_at=moment + timedelta(days=20))
-    referral_start(referral=early, started_on=date(2026, 7, 21), acting_user=None, today=TODAY)
-    referral_start(referral=late, started_on=date(2026, 8, 20), acting_user=None, today=TODAY)
+    # covered from the first of the month two months back, so that the 50 days told here lie
+    # before the suite's day; or from the requirement's first day when it is younger than that
+    # (each step then happens on its own day, some after the suite's day)
+    covered_from = max(REQUIREMENT.in_force_from, add_months(month_start(TODAY), -2))
+    person = _covered_from_on(staff, covered_from)
+    sent_early, started_early, sent_late, started_late = (
+        covered_from + timedelta(days=n) for n in (10, 20, 30, 50)
+    )
+    early = _holding(staff, person, InterventionFactory(), today=sent_early)
+    late = _holding(staff, person, InterventionFactory(), today=sent_late)
+    for referral, started in ((early, started_early), (late, started_late)):
+        referral_start(referral=referral, started_on=started, acting_user=None, today=started)
     early.refresh_from_db()
     late.refresh_from_db()
 
-    assert days_to_referral(covered_from=COVERED_FROM, sent_at=early.sent_at) == 10
-    assert days_to_referral(covered_from=date(2026, 8, 1), sent_at=early.sent_at) is None
+    assert days_to_referral(covered_from=covered_from, sent_at=early.sent_at) == 10
+    after_sent = sent_early + timedelta(days=1)
+    assert days_to_referral(covered_from=after_sent, sent_at=early.sent_at) is None
     assert (days_to_start(early), days_to_start(late)) == (10, 20)
-    assert first_referral_days(covered_from=COVERED_FROM, referrals=[late, early]) == 10
-    medians = median_lead_times([early, late], covered_from={person.pk: COVERED_FROM})
+    assert first_referral_days(covered_from=covered_from, referrals=[late, early]) == 10
+    medians = median_lead_times([early, late], covered_from={person.pk: covered_from})
     assert (medians.coverage_to_referral, medians.persons) == (10.0, 1)
     assert (medians.referral_to_start, medians.started) == (15.0, 2)
 

@@ -15,11 +15,13 @@ from heltid.audit.models import AccessLog
 from heltid.referrals.models import AfNotification, Attendance, Decision, Signal
 from heltid.referrals.services.signals import absence_signals, refusal_signal
 from heltid.registry.models import Child
+from heltid.rules.dates import add_months
 from heltid.rules.parameters import Sourced
+from tests.clock import suite_today
 from tests.factories import PersonFactory
 from tests.referrals.test_attendance import LAST_WEEK, own_intervention, placed
 
-TODAY = timezone.localdate()
+TODAY = suite_today()
 
 
 @pytest.fixture
@@ -57,9 +59,9 @@ def _client(user: Any) -> Client:
 
 def _signal(staff: Any, *, children: int = 0, **person: Any) -> Signal:
     owner = PersonFactory(unit=staff.unit, **person)
-    for n in range(children):
+    for n in range(children):  # aged 4, 9, … (born on 28 February when today is 29 February)
         Child.objects.create(
-            household=owner.household, birth_date=TODAY.replace(year=TODAY.year - 4 - 5 * n)
+            household=owner.household, birth_date=add_months(TODAY, -12 * (4 + 5 * n))
         )
     referral = placed(own_intervention(staff), person=owner)
     _absent(referral, *_days_ago(9, 8, 7))

@@ -260,3 +260,15 @@ def test_pages__any_input__never_500(
             target = url.format(pk=person.pk)
             response = client.post(target, params) if post else client.get(target, params)
             assert response.status_code < 500, (target, params)
+
+
+def test_household_riksnorm__year_not_yet_in_the_parameters__latest_norm_named_by_its_year(
+    person: Any,
+) -> None:
+    from heltid.registry.household import household_riksnorm
+    from heltid.rules.parameters import latest_version
+
+    latest = latest_version("riksnorm").valid_from.year
+    result = household_riksnorm(person, on=date(latest + 1, 3, 1))
+    assert result is not None and result.year == latest
+    assert result.total == household_riksnorm(person, on=date(latest, 3, 1)).total  # type: ignore[union-attr]

@@ -48,12 +48,19 @@ REQUESTED_STEPS = (
 )
 PLAN_SHARE = 0.75  # of assessed caseload persons who have a plan
 OVERDUE_SHARE = 0.2  # of persons with a plan whose last follow-up is over 30 days ago
+RECORDED_AT = time(9)  # the demo's casework is recorded in the morning of the day it happened
 GOALS = {
     ExitTarget.WORK: "Arbete inom {}",
     ExitTarget.STUDIES: "Studier inom vuxenutbildningen",
     ExitTarget.OTHER_SUPPORT: "Utredning av arbetsförmåga och rätt ersättning",
 }
 TRADES = ("lager och logistik", "handel", "vård och omsorg", "lokalvård", "restaurang", "bygg")
+
+
+def recorded_at(day: date) -> datetime:
+    """The moment the demo records what happened on ``day``: that day, never the real date the
+    demo is built on (so snapshots of past days count it as known then)."""
+    return timezone.make_aware(datetime.combine(day, RECORDED_AT))
 
 
 def build_casework(*, seed: int, today: date) -> int:
@@ -112,7 +119,7 @@ def _referrals(today: date) -> None:
         if referral.status == "accepted" and activity.status == ActivityStatus.ONGOING:
             # The demo's day may lie before the real today, where referral_start's date checks
             # stand: the transition itself is the same.
-            transition(referral, ReferralStatus.STARTED, acting_user=None)
+            transition(referral, ReferralStatus.STARTED, acting_user=None, today=today)
         # From the day the count was taken, like the participants it stood for.
         since = timezone.make_aware(datetime.combine(count.valid_from, time(8)))
         started = (
@@ -162,6 +169,7 @@ def _caseload(
             case_manager=case_manager,
             assigned_by=None,
             reason="Ny i målgruppen (demo)",
+            assigned_at=recorded_at(_support_began(p, today)),
         )
         for p in persons
     )
@@ -177,6 +185,14 @@ def _caseload(
         _plan(rng, person, case_manager, interventions, started, explanation.weekly_hours, today)
         made += 1
     return made
+
+
+def _support_began(person: Person, today: date) -> date:
+    """The first month of the person's support period running on ``today``."""
+    return max(
+        (p.first_month for p in person.support_periods.all() if p.first_month <= today),
+        default=today,
+    )
 
 
 def _plan(
@@ -215,6 +231,7 @@ def _plan(
                 agreed=True,
                 start_on=plan_on + timedelta(days=rng.randint(3, 14)),
                 added_by=case_manager,
+                added_at=recorded_at(plan_on),
             )
         )
         assigned += hours
@@ -229,6 +246,7 @@ def _plan(
                 status=ActivityStatus.PLANNED,
                 agreed=True,
                 added_by=case_manager,
+                added_at=recorded_at(plan_on),
             )
         )
     activities.append(
@@ -240,6 +258,7 @@ def _plan(
             status=ActivityStatus.PLANNED,
             agreed=True,
             added_by=case_manager,
+            added_at=recorded_at(plan_on),
         )
     )
     saved = PlanActivity.objects.bulk_create(activities)
@@ -249,6 +268,7 @@ def _plan(
         created_by=case_manager,
         reason="Plan upprättad",
         snapshot=snapshot(plan, saved),
+        created_at=recorded_at(plan_on),
     )
     _follow_ups(rng, person, case_manager, plan, plan_on, today)
 
@@ -270,6 +290,7 @@ def _follow_ups(
                 next_on=held + timedelta(days=28),
                 plan=plan,
                 created_by=case_manager,
+                created_at=recorded_at(held),
             )
         )
         held += timedelta(days=rng.randint(21, 30))

@@ -18,7 +18,7 @@ from heltid.accounts.models import Unit, User
 from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_entries
 from heltid.casework.models import Assessment
-from heltid.demo.casework import build_casework
+from heltid.demo.casework import build_casework, recorded_at
 from heltid.demo.catalogue import build_catalogue
 from heltid.demo.history import build_history
 from heltid.demo.population import (
@@ -228,6 +228,7 @@ def _write_person_facts(
                     health=a.health,
                     work_experience_years=a.work_experience_years,
                     activity_capacity_hours=a.activity_capacity_hours,
+                    created_at=recorded_at(a.assessed_on),
                 )
             )
     SupportPeriod.objects.bulk_create(periods, batch_size=BATCH)

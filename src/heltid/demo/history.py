@@ -30,10 +30,8 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-
-from django.utils import timezone
 
 from heltid.accounts.models import Unit, User
 from heltid.audit.models import Action
@@ -41,6 +39,7 @@ from heltid.audit.services import Entry, log_entries
 from heltid.casework.models import Exit, ExitReason, StepChange
 from heltid.catalog.models import Step
 from heltid.demo import names
+from heltid.demo.casework import recorded_at
 from heltid.demo.population import (
     AGES_TARGET_OTHER,
     AGES_TARGET_UNEMPLOYED,
@@ -612,11 +611,6 @@ def build_history(*, seed: int, today: date) -> HistorySummary:
     return summary
 
 
-def _recorded_at(day: date) -> datetime:
-    """Recorded on the day it happened (so snapshots of past days count it as known then)."""
-    return timezone.make_aware(datetime.combine(day, time(9)))
-
-
 def _step_changes(
     steps: Sequence[Step], person_id: int, recorded_by: int | None, path: Path
 ) -> list[StepChange]:
@@ -635,7 +629,7 @@ def _step_changes(
                 changed_on=event.on,
                 reason=reason,
                 created_by_id=recorded_by,
-                created_at=_recorded_at(event.on),
+                created_at=recorded_at(event.on),
             )
         )
     return rows
@@ -712,7 +706,7 @@ def _write_formers(plan: HistoryPlan, steps: Sequence[Step]) -> int:
                 reason=path.exit_reason,
                 note=EXIT_NOTES[path.exit_reason],
                 created_by_id=recorded_by,
-                created_at=_recorded_at(path.exit_on),
+                created_at=recorded_at(path.exit_on),
             )
         )
     SupportPeriod.objects.bulk_create(periods, batch_size=BATCH)

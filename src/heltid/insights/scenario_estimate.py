@@ -33,7 +33,7 @@ from heltid.insights import metrics
 from heltid.planning.scenario import FloatArray, Scenario, StepParams, month_dates
 from heltid.registry.models import Child, Person
 from heltid.rules import Child as RuleChild
-from heltid.rules import riksnorm
+from heltid.rules import riksnorm, riksnorm_year_on
 from heltid.rules.dates import add_months, age_on, month_start
 
 DEFAULT_CASELOAD = 40  # persons per case manager, when the data cannot tell
@@ -135,9 +135,10 @@ def support_per_household(*, on: date) -> int:
                 children[household_id].append(age)
     if not adults:
         return 0
+    year = riksnorm_year_on(on)
     totals = [
         riksnorm(
-            year=on.year,
+            year=year,
             adults=min(count, 2),
             children=[RuleChild(age=a) for a in children.get(household_id, [])],
         ).total

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from heltid.accounts.models import User
+from heltid.clock import moment_of
 from heltid.insights.models import SavedScenario
 from heltid.insights.scenario_estimate import estimate
 from heltid.planning.scenario import Scenario, ScenarioResult, simulate
@@ -45,6 +46,7 @@ def create_ready_scenario(
         params=scenario.as_dict(),
         ready_made=True,
         created_by=user,
+        created_at=moment_of(today),  # made on ``today``, as its description says
     )
 
 

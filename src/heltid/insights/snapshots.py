@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from heltid.accounts.models import User
+from heltid.clock import moment_of
 from heltid.insights import metrics
 from heltid.insights.filters import InsightFilter, age_span
 from heltid.insights.models import Snapshot, SnapshotRow
@@ -79,8 +80,10 @@ def take(
 
     A day not yet over gives a provisional snapshot (edition 0), which replaces the previous
     provisional one. A final edition after an earlier final one is a correction and needs a
-    reason; without one, the day's existing figures are returned unchanged."""
-    provisional = on >= (today or timezone.localdate())
+    reason; without one, the day's existing figures are returned unchanged. The snapshot is
+    stamped on ``today`` (the business day; default: now), the moment its flows are known at."""
+    today = today or timezone.localdate()
+    provisional = on >= today
     pop = metrics.population(InsightFilter(start=on, end=on))
     with transaction.atomic():
         previous = Snapshot.objects.filter(on=on, provisional=False).aggregate(n=Max("edition"))
@@ -99,6 +102,7 @@ def take(
             reason=reason.strip(),
             provisional=provisional,
             persons=len(pop.rows),
+            taken_at=moment_of(today),
         )
         SnapshotRow.objects.bulk_create(
             (
@@ -143,7 +147,7 @@ def for_day(on: date, *, today: date) -> Snapshot | None:
     current = latest(on)
     if current is not None and not current.provisional:
         return current
-    if current is not None and on >= today and timezone.now() - current.taken_at < max_age():
+    if current is not None and on >= today and moment_of(today) - current.taken_at < max_age():
         return current
     try:
         return take(on, today=today)

@@ -28,7 +28,7 @@ from .explanation import explain, explanation_as_json
 from .hours import weekly_hours
 from .parameters import ParameterError
 from .reason_codes import default_reason_codes
-from .riksnorm import riksnorm, riksnorm_as_json, riksnorm_shared_adult
+from .riksnorm import riksnorm, riksnorm_as_json, riksnorm_shared_adult, riksnorm_year_on
 from .types import (
     Child,
     CoverageFacts,
@@ -69,6 +69,7 @@ __all__ = [
     "riksnorm",
     "riksnorm_as_json",
     "riksnorm_shared_adult",
+    "riksnorm_year_on",
     "waiting_priority",
     "weekly_hours",
 ]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
-from .parameters import ParameterError, ParameterVersion, integer, load_versions, table
+from .parameters import ParameterError, ParameterVersion, integer, load_versions, table, version_on
 from .types import Child, RiksnormLine, RiksnormResult
 
 FILE = "riksnorm"
@@ -92,6 +93,13 @@ def _parse(version: ParameterVersion) -> _Norm:
         children=children,
         common=common,
     )
+
+
+def riksnorm_year_on(on: date) -> int:
+    """The year of the riksnorm to use on ``on``: that year's norm, or, until the year's norm
+    is in the parameters (it is decided in the autumn before), the latest one before it. The
+    result names its year, so a page shows which year's amounts it used."""
+    return version_on(FILE, on).valid_from.year
 
 
 def _norm(year: int) -> _Norm:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
 from heltid.casework.models import Assessment
+from heltid.clock import moment_of
 from heltid.registry.models import Person
 
 # Every field of an assessment that the case manager fills in, in the order the form and the
@@ -71,6 +72,7 @@ def assessment_record(
     assessment = Assessment(
         person=person,
         assessed_by=acting_user if getattr(acting_user, "pk", None) else None,
+        created_at=moment_of(today),
         **values,
     )
     assessment.full_clean()

@@ -15,6 +15,7 @@ from heltid.audit.models import Action
 from heltid.audit.services import log_access
 from heltid.casework.models import FollowUp, FollowUpMode, FollowUpParty, Plan, PlanStatus
 from heltid.casework.services.plan import PlanChanges, plan_revise
+from heltid.clock import moment_of
 from heltid.registry.models import Person
 from heltid.rules import ParameterError, latest_next_follow_up
 
@@ -100,7 +101,12 @@ def follow_up_record(
             raise ValidationError(_("The person has no active plan to revise."))
         reason = revision_reason.strip() or _("Follow-up %(date)s") % {"date": held_on.isoformat()}
         version = plan_revise(
-            plan=plan, changes=plan_changes, acting_user=acting_user, reason=reason, page=page
+            plan=plan,
+            changes=plan_changes,
+            acting_user=acting_user,
+            reason=reason,
+            page=page,
+            today=today,
         )
     follow_up = FollowUp(
         person=person,
@@ -112,6 +118,7 @@ def follow_up_record(
         plan=plan,
         plan_version=version,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        created_at=moment_of(today),
     )
     follow_up.full_clean()
     follow_up.save()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from heltid.casework.models import (
 )
 from heltid.casework.versions import diff, snapshot
 from heltid.catalog.models import Intervention
+from heltid.clock import moment_of
 from heltid.registry.models import Person
 
 
@@ -63,7 +64,12 @@ EDITABLE_ACTIVITY_FIELDS = (
 )
 
 
-def _save_version(*, plan: Plan, acting_user: Any, reason: str) -> PlanVersion | None:
+def _moment(today: date | None) -> datetime:
+    """The moment a write on the business day ``today`` (default: now) is stamped with."""
+    return moment_of(today) if today is not None else timezone.now()
+
+
+def _save_version(*, plan: Plan, acting_user: Any, reason: str, at: datetime) -> PlanVersion | None:
     activities = list(plan.activities.select_related(None).order_by("pk"))
     content = snapshot(plan, activities)
     previous = plan.versions.order_by("-number").first()
@@ -77,6 +83,7 @@ def _save_version(*, plan: Plan, acting_user: Any, reason: str) -> PlanVersion |
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
         reason=reason[:300],
         snapshot=content,
+        created_at=at,
     )
 
 
@@ -91,7 +98,9 @@ def plan_create(
     today: date,
     activities: list[NewActivity] | None = None,
 ) -> Plan:
-    """A new active plan (version 1). A person has at most one active plan."""
+    """A new active plan (version 1), made on ``today``. A person has at most one active
+    plan."""
+    at = moment_of(today)
     if Plan.objects.filter(person=person, status=PlanStatus.ACTIVE).exists():
         raise ValidationError(_("The person already has an active plan."))
     plan = Plan(
@@ -104,8 +113,8 @@ def plan_create(
     plan.full_clean()
     plan.save()
     for new in activities or []:
-        _add(plan, new, acting_user)
-    _save_version(plan=plan, acting_user=acting_user, reason=_("Plan made"))
+        _add(plan, new, acting_user, at=at)
+    _save_version(plan=plan, acting_user=acting_user, reason=_("Plan made"), at=at)
     log_access(
         user=acting_user,
         action=Action.CREATE,
@@ -116,7 +125,7 @@ def plan_create(
     return plan
 
 
-def _add(plan: Plan, new: NewActivity, acting_user: Any) -> PlanActivity:
+def _add(plan: Plan, new: NewActivity, acting_user: Any, *, at: datetime) -> PlanActivity:
     if new.kind == ActivityKind.INTERVENTION and new.intervention is None:
         raise ValidationError({"intervention": _("Choose the intervention from the catalogue.")})
     activity = PlanActivity(
@@ -131,6 +140,7 @@ def _add(plan: Plan, new: NewActivity, acting_user: Any) -> PlanActivity:
         end_on=new.end_on,
         note=new.note,
         added_by=acting_user if getattr(acting_user, "pk", None) else None,
+        added_at=at,
     )
     activity.full_clean(exclude=["plan"])
     activity.save()
@@ -166,9 +176,11 @@ def plan_revise(
     acting_user: Any,
     reason: str,
     page: str = "",
+    today: date | None = None,
 ) -> PlanVersion | None:
-    """Apply one revision and save it as the next version; None when nothing changed.
-    Invalid changes raise ``ValidationError`` and change nothing."""
+    """Apply one revision and save it as the next version, on ``today`` (default: now); None
+    when nothing changed. Invalid changes raise ``ValidationError`` and change nothing."""
+    at = _moment(today)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError(_("A closed plan cannot be changed."))
@@ -184,8 +196,8 @@ def plan_revise(
             raise ValidationError(_("The activity is not part of this plan."))
         _change(activities[activity_id], values)
     for new in changes.add:
-        _add(plan, new, acting_user)
-    version = _save_version(plan=plan, acting_user=acting_user, reason=reason)
+        _add(plan, new, acting_user, at=at)
+    version = _save_version(plan=plan, acting_user=acting_user, reason=reason, at=at)
     if version is not None:
         log_access(
             user=acting_user,
@@ -198,13 +210,22 @@ def plan_revise(
 
 
 @transaction.atomic
-def plan_sign(*, plan: Plan, signed_on: date, acting_user: Any, page: str = "") -> PlanVersion:
-    """Record the participant's signature of the current version (a new version). The date
-    cannot be in the future nor before the plan was made."""
+def plan_sign(
+    *,
+    plan: Plan,
+    signed_on: date,
+    acting_user: Any,
+    page: str = "",
+    today: date | None = None,
+) -> PlanVersion:
+    """Record the participant's signature of the current version (a new version, saved on
+    ``today``, default: now). The date cannot be later than ``today`` nor before the plan was
+    made."""
+    day = today or timezone.localdate()
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError(_("A closed plan cannot be changed."))
-    if signed_on > timezone.localdate():
+    if signed_on > day:
         raise ValidationError({"signed_on": _("The date cannot be in the future.")})
     if signed_on < plan.created_on:
         raise ValidationError(
@@ -219,7 +240,7 @@ def plan_sign(*, plan: Plan, signed_on: date, acting_user: Any, page: str = "") 
     plan.signed_version = plan.version + 1
     plan.save(update_fields=["signed_on", "signed_version", "updated_at"])
     version = _save_version(
-        plan=plan, acting_user=acting_user, reason=_("Signed by the participant")
+        plan=plan, acting_user=acting_user, reason=_("Signed by the participant"), at=_moment(day)
     )
     assert version is not None  # signed_on changed
     log_access(

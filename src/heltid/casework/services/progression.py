@@ -23,6 +23,7 @@ from heltid.casework.models import (
     StepChange,
 )
 from heltid.catalog.models import Step
+from heltid.clock import moment_of
 from heltid.registry.models import Person
 from heltid.rules.dates import add_months
 
@@ -74,6 +75,7 @@ def step_change_record(
         changed_on=changed_on,
         reason=reason.strip(),
         created_by=_user_or_none(acting_user),
+        created_at=moment_of(today),
     )
     change.full_clean()
     change.save()
@@ -120,6 +122,7 @@ def exit_record(
         reason=reason,
         note=note.strip(),
         created_by=_user_or_none(acting_user),
+        created_at=moment_of(today),
     )
     exit_.full_clean()
     exit_.save()

@@ -35,6 +35,7 @@ from heltid.audit.models import Action
 from heltid.audit.services import log_access
 from heltid.catalog.matching import CriteriaFacts, criteria_match_q, person_criteria
 from heltid.catalog.models import Intervention, InterventionStatus
+from heltid.clock import moment_of
 from heltid.planning.allocation import (
     FreePlaces,
     WaitingPerson,
@@ -275,7 +276,14 @@ def allocation_proposal(*, today: date, user: Any = None) -> Proposal:
 
 
 def _move(
-    referral: Referral, row: ProposalRow, *, slot: int, acting_user: Any, page: str, name: str
+    referral: Referral,
+    row: ProposalRow,
+    *,
+    slot: int,
+    acting_user: Any,
+    today: date,
+    page: str,
+    name: str,
 ) -> Referral:
     """Withdraw the waiting referral and offer the person a place in the other intervention."""
     transition(
@@ -285,6 +293,7 @@ def _move(
         note=_("Offered a place in %(intervention)s by the batch allocation instead.")
         % {"intervention": name},
         page=page,
+        today=today,
     )
     moved = Referral.objects.create(
         person_id=row.person,
@@ -293,6 +302,7 @@ def _move(
         priority=referral.priority,
         note=referral.note,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        created_at=moment_of(today),
     )
     log_access(
         user=acting_user,
@@ -302,10 +312,12 @@ def _move(
         detail={"referral": moved.pk, "allocation": True, "replaces": referral.pk},
     )
     note = _("Batch allocation.")
-    transition(moved, ReferralStatus.SENT, acting_user=acting_user, note=note, page=page)
-    transition(moved, ReferralStatus.WAITING, acting_user=acting_user, note=note, page=page)
+    for to in (ReferralStatus.SENT, ReferralStatus.WAITING):
+        transition(moved, to, acting_user=acting_user, note=note, page=page, today=today)
     moved.slot = slot
-    transition(moved, ReferralStatus.OFFERED, acting_user=acting_user, note=note, page=page)
+    transition(
+        moved, ReferralStatus.OFFERED, acting_user=acting_user, note=note, page=page, today=today
+    )
     return moved
 
 
@@ -338,9 +350,18 @@ def _apply_row(
             acting_user=acting_user,
             note=_("Offered a place by the batch allocation."),
             page=page,
+            today=today,
         )
         return referral, ""
-    moved = _move(referral, row, slot=slot, acting_user=acting_user, page=page, name=target.name)
+    moved = _move(
+        referral,
+        row,
+        slot=slot,
+        acting_user=acting_user,
+        today=today,
+        page=page,
+        name=target.name,
+    )
     return moved, ""
 
 

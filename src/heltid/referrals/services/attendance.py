@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_entries
 from heltid.catalog.models import Intervention
+from heltid.clock import moment_of
 from heltid.referrals.models import (
     Attendance,
     AttendanceStatus,
@@ -192,7 +193,7 @@ def attendance_save(
         raise ValidationError(
             _("The attendance could not be saved: the group or the week has changed.")
         )
-    now = timezone.now()
+    now = moment_of(day)
     by = acting_user if getattr(acting_user, "pk", None) else None
     rows = [
         Attendance(
@@ -235,6 +236,7 @@ def attendance_save(
             for referral_id, days in newly_unexcused.items()
         ],
         acting_user=acting_user,
+        at=now,
     )
     marked: dict[int, int] = {}
     for referral_id, _d in marks:

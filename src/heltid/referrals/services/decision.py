@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
+from heltid.clock import moment_of
 from heltid.referrals.models import Decision, DecisionOutcome, NotificationKind, Signal
 from heltid.referrals.services.notifications import notify
 from heltid.registry.models import Child
@@ -63,6 +64,7 @@ def decision_record(
         )
     if errors:
         raise ValidationError(errors)
+    now = moment_of(day)
     decision = Decision.objects.create(
         person=signal.person,
         signal=signal,
@@ -73,8 +75,9 @@ def decision_record(
         child_impact=child_impact.strip(),
         amount=amount if outcome == DecisionOutcome.REDUCTION else None,
         decided_by=acting_user,
+        created_at=now,
     )
-    signal.closed_at = timezone.now()
+    signal.closed_at = now
     signal.save(update_fields=["closed_at"])
     notify(
         person=signal.person,
@@ -85,6 +88,7 @@ def decision_record(
             "outcome": str(DecisionOutcome(outcome).label).lower(),
         },
         acting_user=acting_user,
+        at=now,
     )
     log_access(
         user=acting_user,

@@ -8,6 +8,7 @@ import io
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -21,9 +22,12 @@ from heltid.registry.models import Person
 from heltid.registry.selectors import shown_name
 
 
-def notify(*, person: Person, kind: str, text: str, acting_user: Any) -> AfNotification:
-    """Record that Arbetsförmedlingen is to be told ``text`` about ``person``. The row is
-    pending until an export marks it sent; django-auditlog records the creation."""
+def notify(
+    *, person: Person, kind: str, text: str, acting_user: Any, at: datetime | None = None
+) -> AfNotification:
+    """Record that Arbetsförmedlingen is to be told ``text`` about ``person``, recorded ``at``
+    (default: now). The row is pending until an export marks it sent; django-auditlog records
+    the creation."""
     NotificationKind(kind)  # a kind outside the list is a programming error
     with transaction.atomic():
         return AfNotification.objects.create(
@@ -31,16 +35,24 @@ def notify(*, person: Person, kind: str, text: str, acting_user: Any) -> AfNotif
             kind=kind,
             text=text[:300],
             created_by=acting_user if getattr(acting_user, "pk", None) else None,
+            created_at=at or timezone.now(),
         )
 
 
-def notify_many(*, notes: list[tuple[int, str, str]], acting_user: Any) -> list[AfNotification]:
+def notify_many(
+    *, notes: list[tuple[int, str, str]], acting_user: Any, at: datetime | None = None
+) -> list[AfNotification]:
     """Record several notifications at once — ``(person_id, kind, text)`` each — in one
-    insert (a group's attendance, say)."""
+    insert (a group's attendance, say), recorded ``at`` (default: now)."""
     by = acting_user if getattr(acting_user, "pk", None) else None
+    created_at = at or timezone.now()
     rows = [
         AfNotification(
-            person_id=person_id, kind=NotificationKind(kind), text=text[:300], created_by=by
+            person_id=person_id,
+            kind=NotificationKind(kind),
+            text=text[:300],
+            created_by=by,
+            created_at=created_at,
         )
         for person_id, kind, text in notes
     ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
 from heltid.catalog.models import Intervention
+from heltid.clock import moment_of
 from heltid.referrals.models import (
     HOLDING,
     TRANSITIONS,
@@ -29,10 +30,17 @@ from heltid.referrals.models import (
 
 
 def transition(
-    referral: Referral, to: str, *, acting_user: Any, note: str = "", page: str = ""
+    referral: Referral,
+    to: str,
+    *,
+    acting_user: Any,
+    note: str = "",
+    page: str = "",
+    today: date | None = None,
 ) -> None:
     """Move a referral to ``to`` if the flow allows it; record the event and the access log.
-    Callers hold a transaction and, for place changes, the intervention's lock."""
+    The event and the referral's dates are stamped on ``today`` (the business day; default:
+    now). Callers hold a transaction and, for place changes, the intervention's lock."""
     if to not in TRANSITIONS[referral.status]:
         raise ValidationError(
             _("A referral that is %(old)s cannot become %(new)s.")
@@ -41,7 +49,7 @@ def transition(
                 "new": str(ReferralStatus(to).label).lower(),
             }
         )
-    now = timezone.now()
+    now = moment_of(today) if today is not None else timezone.now()
     ReferralEvent.objects.create(
         referral=referral,
         from_status=referral.status,
@@ -109,7 +117,7 @@ def referral_accept(
     _lock(referral.intervention_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status == ReferralStatus.OFFERED:
-        transition(referral, ReferralStatus.ACCEPTED, acting_user=acting_user, page=page)
+        transition(referral, ReferralStatus.ACCEPTED, acting_user=acting_user, page=page, today=day)
         return referral
     if referral.status != ReferralStatus.SENT:
         raise ValidationError(
@@ -123,10 +131,11 @@ def referral_accept(
             acting_user=acting_user,
             note=_("The intervention is full."),
             page=page,
+            today=day,
         )
         return referral
     referral.slot = slot
-    transition(referral, ReferralStatus.ACCEPTED, acting_user=acting_user, page=page)
+    transition(referral, ReferralStatus.ACCEPTED, acting_user=acting_user, page=page, today=day)
     return referral
 
 
@@ -150,6 +159,7 @@ def offer_next(
             acting_user=acting_user,
             note=_("A place became free."),
             page=page,
+            today=today,
         )
         offered.append(candidate)
     return offered
@@ -176,7 +186,7 @@ def referral_end(
     held = referral.status in HOLDING
     for name, value in fields.items():
         setattr(referral, name, value)
-    transition(referral, to, acting_user=acting_user, note=note, page=page)
+    transition(referral, to, acting_user=acting_user, note=note, page=page, today=day)
     if not held:
         return []
     return offer_next(referral.intervention_id, acting_user=acting_user, today=day, page=page)

@@ -22,6 +22,7 @@ from heltid.audit.models import Action
 from heltid.audit.services import log_access
 from heltid.casework.models import Assessment, PlanActivity, PlanStatus
 from heltid.catalog.models import Intervention
+from heltid.clock import moment_of
 from heltid.referrals.models import (
     OPEN,
     DeclineReason,
@@ -113,6 +114,7 @@ def referral_create(
                 status=ReferralStatus.PROPOSED,
                 note=note.strip(),
                 created_by=_by(acting_user),
+                created_at=moment_of(day),
             )
     except IntegrityError as exc:  # made at the same moment by another request
         raise _already_open() from exc
@@ -131,17 +133,23 @@ def referral_create(
         detail={"referral": referral.pk, "intervention": intervention.pk},
     )
     if send:
-        places.transition(referral, ReferralStatus.SENT, acting_user=acting_user, page=page)
+        places.transition(
+            referral, ReferralStatus.SENT, acting_user=acting_user, page=page, today=day
+        )
     return referral
 
 
 @transaction.atomic
-def referral_send(*, referral: Referral, acting_user: Any, page: str = "") -> Referral:
-    """Send a proposed referral to the provider."""
+def referral_send(
+    *, referral: Referral, acting_user: Any, page: str = "", today: date | None = None
+) -> Referral:
+    """Send a proposed referral to the provider (sent on ``today``, default: now)."""
     referral = _locked(referral)
     if referral.status != ReferralStatus.PROPOSED:
         raise ValidationError(_("Only a proposed referral can be sent."))
-    places.transition(referral, ReferralStatus.SENT, acting_user=acting_user, page=page)
+    places.transition(
+        referral, ReferralStatus.SENT, acting_user=acting_user, page=page, today=today
+    )
     return referral
 
 
@@ -175,7 +183,7 @@ def referral_withdraw(
     if was_started:
         _tell_ended(current, acting_user=acting_user, day=day)
     if participant_refused:
-        refusal_signal(referral=current, acting_user=acting_user, page=page)
+        refusal_signal(referral=current, acting_user=acting_user, page=page, today=day)
     return offered
 
 
@@ -276,7 +284,7 @@ def referral_decline(
     )
     if reason.label == PARTICIPANT_DECLINED:
         current.refresh_from_db()
-        refusal_signal(referral=current, acting_user=acting_user, page=page)
+        refusal_signal(referral=current, acting_user=acting_user, page=page, today=day)
     return offered
 
 
@@ -306,13 +314,21 @@ def referral_start(
             }
         )
     current.started_on = started_on
-    places.transition(current, ReferralStatus.STARTED, acting_user=acting_user, page=page)
+    places.transition(
+        current, ReferralStatus.STARTED, acting_user=acting_user, page=page, today=day
+    )
     with translation.override(settings.LANGUAGE_CODE):
         text = _("Started %(intervention)s on %(day)s.") % {
             "intervention": current.intervention.name,
             "day": started_on.isoformat(),
         }
-    notify(person=current.person, kind="started", text=text, acting_user=acting_user)
+    notify(
+        person=current.person,
+        kind="started",
+        text=text,
+        acting_user=acting_user,
+        at=moment_of(day),
+    )
     return current
 
 
@@ -348,10 +364,17 @@ def referral_complete(
 
 
 def _tell_ended(referral: Referral, *, acting_user: Any, day: date) -> None:
+    """Tell Arbetsförmedlingen that the referral's intervention ended on ``day``."""
     with translation.override(settings.LANGUAGE_CODE):
         text = _("Ended %(intervention)s on %(day)s (%(how)s).") % {
             "intervention": referral.intervention.name,
             "day": day.isoformat(),
             "how": str(ReferralStatus(referral.status).label).lower(),
         }
-    notify(person=referral.person, kind="ended", text=text, acting_user=acting_user)
+    notify(
+        person=referral.person,
+        kind="ended",
+        text=text,
+        acting_user=acting_user,
+        at=moment_of(day),
+    )

@@ -11,18 +11,22 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_access, log_entries
+from heltid.clock import moment_of
 from heltid.referrals.models import Attendance, AttendanceStatus, Referral, Signal, SignalKind
 from heltid.rules.policy import load_policy
 
 
 @transaction.atomic
-def refusal_signal(*, referral: Referral, acting_user: Any, page: str = "") -> Signal:
+def refusal_signal(
+    *, referral: Referral, acting_user: Any, page: str = "", today: date | None = None
+) -> Signal:
     """The person refused the intervention of ``referral``: one signal per referral (asking
-    again returns the signal already raised)."""
+    again returns the signal already raised), raised on ``today`` (default: now)."""
     lookup = {
         "person_id": referral.person_id,
         "kind": SignalKind.REFUSAL,
@@ -35,6 +39,7 @@ def refusal_signal(*, referral: Referral, acting_user: Any, page: str = "") -> S
     signal = Signal.objects.create(
         text=_("Refused the intervention %(intervention)s.")
         % {"intervention": referral.intervention.name},
+        raised_at=moment_of(today) if today is not None else timezone.now(),
         **lookup,
     )
     log_access(
@@ -86,6 +91,7 @@ def absence_signals_for(
     if threshold < 1:
         return []
     window_start = today - timedelta(days=rules.absence_period_days.value - 1)
+    raised_at = moment_of(today)
     ids = [r.pk for r in referrals]
     previous = dict(
         Signal.objects.filter(
@@ -117,6 +123,7 @@ def absence_signals_for(
             text=_absence_text(r, days_of[r.pk])[:300],
             period_start=days_of[r.pk][0],
             period_end=days_of[r.pk][-1],
+            raised_at=raised_at,
         )
         for r in referrals
         if len(days_of[r.pk]) >= threshold

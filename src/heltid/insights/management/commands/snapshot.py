@@ -50,11 +50,11 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"{day.isoformat()} har inga lagrade siffror att rätta.", returncode=USAGE
                     )
-                snapshot = snapshots.take(day, reason=reason)
+                snapshot = snapshots.take(day, reason=reason, today=today)
             elif day >= today:
-                snapshot = snapshots.take(day)
+                snapshot = snapshots.take(day, today=today)
             else:
-                snapshot = snapshots.for_day(day, today=today) or snapshots.take(day)
+                snapshot = snapshots.for_day(day, today=today) or snapshots.take(day, today=today)
             log_access(
                 user=None,
                 actor="heltid snapshot",
