@@ -7,13 +7,14 @@ import os
 import tempfile
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 
 from heltid.accounts.models import Role, UnitKind, User
 from tests import clock
-from tests.factories import PersonFactory, UnitFactory, UserFactory
+from tests.factories import PersonFactory, UnitFactory, UserFactory, deadlines_passed_day
 from tests.transactional import as_migrated, triggers_off
 
 _STASH_BLOCKER = pytest.StashKey[Any]()
@@ -177,6 +178,15 @@ def staff(db: None) -> Staff:
             username="admin", first_name="Adam", last_name="Adminsson", role=Role.ADMIN, unit=None
         ),
     )
+
+
+@pytest.fixture
+def deadlines_passed() -> Iterator[date]:
+    """A page test lives on :func:`tests.factories.deadlines_passed_day`: the pages read today's
+    date from the clock, so when that is later than the suite's day (the activity requirement is
+    younger than a month), the clock travels there for the test (tests.clock.living_on)."""
+    with clock.living_on(deadlines_passed_day()) as day:
+        yield day
 
 
 @pytest.fixture

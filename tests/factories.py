@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 
@@ -34,6 +34,12 @@ def support_start() -> date:
     today = suite_today()
     months = today.year * 12 + today.month - 1 - 18
     return date(months // 12, months % 12 + 1, 1)
+
+
+def deadlines_passed_day() -> date:
+    """The first day on which all of a factory person's start deadlines have passed (the
+    policy's longest is 30 days after coverage): the suite's day, once coverage is that old."""
+    return max(suite_today(), covered_from() + timedelta(days=31))
 
 
 def covered_from() -> date:

@@ -3,36 +3,22 @@ no WCAG 2.1 A/AA violation on them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page
 
 from heltid.accounts.models import Role
 from heltid.casework.models import Assessment, CaseAssignment
 from heltid.registry.models import Person
 from tests.browser.support import BROWSER_MARKS, assert_no_axe_violations
-from tests.clock import living_on, suite_today
-from tests.factories import PersonFactory, UserFactory, covered_from
+from tests.clock import suite_today
+from tests.factories import PersonFactory, UserFactory
 
 pytestmark = BROWSER_MARKS
 
 TODAY = suite_today()
-COVERED_FROM = covered_from()  # of a factory person (tests/factories.py)
-# The first day on which all of such a person's start deadlines have passed (the policy's
-# longest is 30 days after coverage): the suite's day, once the requirement is that old.
-DEADLINES_PASSED = max(TODAY, COVERED_FROM + timedelta(days=31))
-
-
-@pytest.fixture
-def deadlines_passed() -> Iterator[date]:
-    """The day the test lives on: :data:`DEADLINES_PASSED`. The pages read today's date from
-    the clock, so when that is later than the suite's day the clock travels there (at the
-    suite's time of day, ticking) for the test."""
-    with living_on(DEADLINES_PASSED) as day:
-        yield day
 
 
 def test_caseload__case_manager_finds_a_new_person_and_assesses(

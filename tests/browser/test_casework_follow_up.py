@@ -3,12 +3,11 @@ overdue follow-up; the follow-up, step-change and exit pages pass axe-core, with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import Page
 
@@ -17,25 +16,11 @@ from heltid.casework.services.plan import NewActivity, plan_create
 from heltid.casework.services.progression import exit_record
 from tests.browser.support import BROWSER_MARKS, assert_no_axe_violations
 from tests.catalog.factories import default_step
-from tests.clock import living_on, suite_today
-from tests.factories import covered_from
+from tests.clock import suite_today
 
 pytestmark = BROWSER_MARKS
 
 TODAY = suite_today()
-COVERED_FROM = covered_from()  # of a factory person (tests/factories.py)
-# The first day on which such a person's first follow-up is overdue (it is due 30 days after
-# coverage): the suite's day, once the requirement is that old.
-DEADLINES_PASSED = max(TODAY, COVERED_FROM + timedelta(days=31))
-
-
-@pytest.fixture
-def deadlines_passed() -> Iterator[date]:
-    """The day the test lives on: :data:`DEADLINES_PASSED`. The pages read today's date from
-    the clock, so when that is later than the suite's day the clock travels there (at the
-    suite's time of day, ticking) for the test."""
-    with living_on(DEADLINES_PASSED) as day:
-        yield day
 
 
 PANEL = "main section[aria-labelledby=follow-up-panel-h]"

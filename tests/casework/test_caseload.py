@@ -4,7 +4,6 @@ the unit view for team leads and the reassignment rules."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,14 +24,12 @@ from heltid.casework.services.caseload import case_manager_assign
 from heltid.casework.services.plan import NewActivity, plan_create
 from heltid.registry.models import Person, SupportPeriod
 from heltid.rules.dates import add_months, month_start
-from tests.clock import living_on, suite_today
-from tests.factories import PersonFactory, UserFactory, covered_from
+from tests.clock import suite_today
+from tests.factories import PersonFactory, UserFactory, covered_from, deadlines_passed_day
 
 TODAY = suite_today()
 COVERED_FROM = covered_from()  # of a factory person (tests/factories.py)
-# The first day on which all of a new person's start deadlines have passed: the policy's
-# longest is 30 days after coverage. The suite's day once the requirement is that old.
-DEADLINES_PASSED = max(TODAY, COVERED_FROM + timedelta(days=31))
+DEADLINES_PASSED = deadlines_passed_day()  # see the deadlines_passed fixture
 
 
 @pytest.fixture
@@ -45,15 +42,6 @@ def lead(staff: Any) -> Any:
 @pytest.fixture
 def other_manager(staff: Any) -> Any:
     return UserFactory(username="casemanager2", role=Role.CASE_MANAGER, unit=staff.unit)
-
-
-@pytest.fixture
-def deadlines_passed() -> Iterator[date]:
-    """The day a page test lives on: :data:`DEADLINES_PASSED`. The pages read today's date from
-    the clock, so when that is later than the suite's day the clock travels there (at the
-    suite's time of day, ticking) for the test."""
-    with living_on(DEADLINES_PASSED) as day:
-        yield day
 
 
 def _mine(staff: Any, **kwargs: Any) -> Any:
