@@ -11,10 +11,10 @@ from datetime import date, datetime
 from django.utils import timezone
 
 
-def moment_of(day: date) -> datetime:
+def moment_of(day: date | None = None) -> datetime:
     """A moment on ``day`` in the current time zone (Europe/Stockholm): now when ``day`` is
-    today's date, otherwise ``day`` at the current local time of day. Timezone-aware."""
+    today's date or None, otherwise ``day`` at the current local time of day. Timezone-aware."""
     now = timezone.localtime()
-    if day == now.date():
+    if day is None or day == now.date():
         return now
     return timezone.make_aware(datetime.combine(day, now.time()))

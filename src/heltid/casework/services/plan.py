@@ -64,11 +64,6 @@ EDITABLE_ACTIVITY_FIELDS = (
 )
 
 
-def _moment(today: date | None) -> datetime:
-    """The moment a write on the business day ``today`` (default: now) is stamped with."""
-    return moment_of(today) if today is not None else timezone.now()
-
-
 def _save_version(*, plan: Plan, acting_user: Any, reason: str, at: datetime) -> PlanVersion | None:
     activities = list(plan.activities.select_related(None).order_by("pk"))
     content = snapshot(plan, activities)
@@ -180,7 +175,7 @@ def plan_revise(
 ) -> PlanVersion | None:
     """Apply one revision and save it as the next version, on ``today`` (default: now); None
     when nothing changed. Invalid changes raise ``ValidationError`` and change nothing."""
-    at = _moment(today)
+    at = moment_of(today)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError(_("A closed plan cannot be changed."))
@@ -240,7 +235,7 @@ def plan_sign(
     plan.signed_version = plan.version + 1
     plan.save(update_fields=["signed_on", "signed_version", "updated_at"])
     version = _save_version(
-        plan=plan, acting_user=acting_user, reason=_("Signed by the participant"), at=_moment(day)
+        plan=plan, acting_user=acting_user, reason=_("Signed by the participant"), at=moment_of(day)
     )
     assert version is not None  # signed_on changed
     log_access(

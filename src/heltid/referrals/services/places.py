@@ -49,7 +49,7 @@ def transition(
                 "new": str(ReferralStatus(to).label).lower(),
             }
         )
-    now = moment_of(today) if today is not None else timezone.now()
+    now = moment_of(today)
     ReferralEvent.objects.create(
         referral=referral,
         from_status=referral.status,

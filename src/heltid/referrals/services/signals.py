@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heltid.audit.models import Action
@@ -39,7 +38,7 @@ def refusal_signal(
     signal = Signal.objects.create(
         text=_("Refused the intervention %(intervention)s.")
         % {"intervention": referral.intervention.name},
-        raised_at=moment_of(today) if today is not None else timezone.now(),
+        raised_at=moment_of(today),
         **lookup,
     )
     log_access(
