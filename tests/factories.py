@@ -10,8 +10,17 @@ import factory
 
 from heltid.accounts.models import Role, Unit, UnitKind, User
 from heltid.demo.testpersonnummer import adults_aged
+from heltid.registry.fact_history import first_rows, person_snapshot
 from heltid.registry.identity import parse_identity
-from heltid.registry.models import Household, IdKind, Person, ReasonCode, SupportPeriod
+from heltid.registry.models import (
+    FactSource,
+    Household,
+    IdKind,
+    Person,
+    PersonFact,
+    ReasonCode,
+    SupportPeriod,
+)
 from heltid.rules.dates import add_months
 from heltid.rules.requirement import activity_requirement
 from tests.clock import suite_today
@@ -45,10 +54,10 @@ def deadlines_passed_day() -> date:
 def covered_from() -> date:
     """When a factory person (on support since :func:`support_start`, no exemption) is covered
     by the activity requirement: after the minimum months on support, never before the
-    requirement is in force."""
+    requirement is first applied (support for October 2026)."""
     requirement = activity_requirement(suite_today())
     return max(
-        requirement.in_force_from,
+        requirement.first_applied_month.value,
         add_months(support_start(), requirement.min_consecutive_months.value),
     )
 
@@ -107,3 +116,15 @@ class PersonFactory(factory.django.DjangoModelFactory):
     def support_since(self, create: bool, extracted: date | None, **kwargs: object) -> None:
         if create:
             SupportPeriod.objects.create(person=self, first_month=extracted or support_start())
+
+    @factory.post_generation
+    def facts(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """The dated facts its fields state, recorded when they began (or when the support
+        did), as a benefit system's history would have them."""
+        if create and not PersonFact.objects.filter(person=self).exists():
+            recorded = min(self.af_programme_since or support_start(), support_start())
+            PersonFact.objects.bulk_create(
+                first_rows(
+                    self.pk, person_snapshot(self), recorded_on=recorded, source=FactSource.DEMO
+                )
+            )

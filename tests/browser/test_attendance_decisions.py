@@ -73,6 +73,7 @@ def test_attendance_signal_decision(staff: Any, login: Callable[[Any], Page]) ->
         page.click(f"a[href='/signaler/{signal.pk}/beslut/']")
     assert_no_axe_violations(page, what="decision form")
 
+    page.check("input[name=finding][value=no_acceptable_reason]")
     page.check("input[name=outcome][value=reduction]")
     page.fill("textarea[name=reason]", "Tre dagars ogiltig frånvaro under perioden.")
     page.fill("textarea[name=acceptable_reason]", "Inget godtagbart skäl har framkommit.")

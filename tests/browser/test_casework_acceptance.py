@@ -29,7 +29,7 @@ TODAY = suite_today()
 REQUIREMENT = activity_requirement(TODAY)
 # The first day on which a person can have been covered for over a month (the first follow-up
 # is due 30 days after coverage): the suite's day, once the requirement is that old.
-A_MONTH_COVERED = max(TODAY, REQUIREMENT.in_force_from + timedelta(days=31))
+A_MONTH_COVERED = max(TODAY, REQUIREMENT.first_applied_month.value + timedelta(days=31))
 
 
 @pytest.fixture

@@ -176,6 +176,7 @@ def test_referral__full_intervention__waiting__freed_place_offered_and_confirmed
     assert "Vera Väntare" in row.inner_text()
     with page.expect_navigation():
         page.click(f"a[href='/signaler/{signal.pk}/beslut/']")
+    page.check("input[name=finding][value=acceptable_reason]")
     page.check("input[name=outcome][value=no_action]")
     page.fill("textarea[name=reason]", "En dags frånvaro, första gången.")
     page.fill("textarea[name=acceptable_reason]", "Sjukt barn; godtagbart skäl.")

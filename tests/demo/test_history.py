@@ -214,7 +214,7 @@ def test_month_flows__the_estimators_reading() -> None:
 
 
 def test_entry_month__coverage_start__before_the_national_requirement_the_local_one() -> None:
-    in_force = activity_requirement(DAY).in_force_from
+    in_force = activity_requirement(DAY).first_applied_month.value
     # covered from the requirement's in-force date: the month three months on support began
     assert entry_month(covered_from=in_force, support_since=date(2024, 2, 1), today=DAY) == date(
         2024, 5, 1

@@ -46,7 +46,7 @@ PERIOD = InsightFilter(start=START, end=DAY)
 # Coverage, and the deadlines and lead times that run from it, cannot begin before the
 # requirement's in-force date: the tests of those live on a day it has been in force for four
 # months (the suite's day, once it has).
-SETTLED = max(DAY, add_months(activity_requirement(DAY).in_force_from, 4))
+SETTLED = max(DAY, add_months(activity_requirement(DAY).first_applied_month.value, 4))
 SETTLED_PERIOD = InsightFilter(start=add_months(month_start(SETTLED), -10), end=SETTLED)
 
 

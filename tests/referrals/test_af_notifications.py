@@ -1,5 +1,7 @@
 """Notifications to Arbetsförmedlingen: recorded, listed, exported as CSV or JSON and marked
-sent in the same transaction."""
+sent in the same transaction. "Socialnämnden ska meddela Arbetsförmedlingen när en
+arbetssökande kan vara aktuell för aktivitetskravet": recorded once per person and coverage
+start (started and ended: tests/referrals/test_referral_flow.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +14,21 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from heltid.audit.models import AccessLog
 from heltid.referrals.models import AfNotification
-from heltid.referrals.services.notifications import COLUMNS, export_pending, notify
+from heltid.referrals.services.notifications import (
+    COLUMNS,
+    export_pending,
+    notify,
+    notify_many,
+    notify_may_be_covered,
+)
 from tests.clock import suite_today
 from tests.factories import PersonFactory
 
+TODAY = suite_today()
 ABSENCE = f"Frånvaro {suite_today() - timedelta(days=1)}; utan skäl."  # yesterday's
 
 
@@ -181,3 +191,114 @@ def test_af_pages__other_roles__refused(staff: Any, person: Any, role: str) -> N
 @pytest.mark.django_db
 def test_export_pending__service__nothing_pending__none(staff: Any) -> None:
     assert export_pending(user=staff.officer, fmt="csv") is None
+
+
+# --- May be covered by the activity requirement ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_may_be_covered__recorded_once_per_coverage_start(staff: Any, person: Any) -> None:
+    start = TODAY - timedelta(days=3)
+    note = notify_may_be_covered(person, covered_from=start, user=staff.officer, today=TODAY)
+    assert note is not None
+    assert (note.kind, note.covered_from, note.created_by, note.sent_at) == (
+        "may_be_covered",
+        start,
+        staff.officer,
+        None,
+    )
+    assert note.text == f"Kan vara aktuell för aktivitetskravet från och med {start}."
+    assert timezone.localdate(note.created_at) == TODAY
+    assert notify_may_be_covered(person, covered_from=start, user=None, today=TODAY) is None
+    assert AfNotification.objects.count() == 1
+    AfNotification.objects.filter(pk=note.pk).update(sent_at=note.created_at, batch="AF-1")
+    later = TODAY + timedelta(days=1)
+    assert notify_may_be_covered(person, covered_from=start, user=None, today=later) is None
+    assert AfNotification.objects.count() == 1  # sent already: not again
+    again = notify_may_be_covered(person, covered_from=TODAY, user=None, today=TODAY)
+    assert again is not None and again.created_by is None  # coverage that begins again
+    assert AfNotification.objects.filter(kind="may_be_covered").count() == 2
+
+
+@pytest.mark.django_db
+def test_may_be_covered__in_the_pending_csv_export_with_its_date(staff: Any, person: Any) -> None:
+    start = TODAY - timedelta(days=10)
+    notify_may_be_covered(person, covered_from=start, user=None, today=TODAY)
+    page = _client(staff.officer).get(reverse("af_notifications")).content.decode()
+    assert "Kan vara aktuell för aktivitetskravet" in page and start.isoformat() in page
+    response = _export(_client(staff.officer), "csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    [record] = rows
+    assert record["personal_identity_number"] == person.personnummer
+    assert (record["kind"], record["kind_text"]) == (
+        "may_be_covered",
+        "Kan vara aktuell för aktivitetskravet",
+    )
+    assert start.isoformat() in record["text"]
+    assert record["recorded_at"].startswith(TODAY.isoformat())
+    assert record["recorded_by"] == ""
+    assert AfNotification.objects.get().batch == response["X-Heltid-Batch"]
+
+
+@pytest.mark.django_db
+def test_may_be_covered__in_the_pending_json_export_with_its_date(staff: Any, person: Any) -> None:
+    start = TODAY - timedelta(days=1)
+    notify_may_be_covered(person, covered_from=start, user=staff.officer, today=TODAY)
+    body = json.loads(_export(_client(staff.officer), "json").content)
+    [record] = body["notifications"]
+    assert record["kind"] == "may_be_covered"
+    assert record["text"] == f"Kan vara aktuell för aktivitetskravet från och med {start}."
+    assert record["recorded_by"] == "Hanna Handläggarsson"
+
+
+@pytest.mark.django_db
+def test_may_be_covered__scoped_to_the_officers_unit(staff: Any, person: Any) -> None:
+    other = PersonFactory(unit=staff.other_unit, first_name="Annan", last_name="Enhetsson")
+    notify_may_be_covered(person, covered_from=TODAY, user=None, today=TODAY)
+    elsewhere = notify_may_be_covered(other, covered_from=TODAY, user=None, today=TODAY)
+    assert elsewhere is not None
+    page = _client(staff.officer).get(reverse("af_notifications")).content.decode()
+    assert "Anna Andersson" in page and "Annan Enhetsson" not in page
+    content = _export(_client(staff.officer), "csv").content.decode("utf-8-sig")
+    assert person.personnummer in content and other.personnummer not in content
+    elsewhere.refresh_from_db()
+    assert elsewhere.sent_at is None and elsewhere.batch == ""
+    assert (
+        "Annan Enhetsson"
+        in _client(staff.outsider).get(reverse("af_notifications")).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_may_be_covered__only_through_its_own_function(person: Any) -> None:
+    """Without a coverage start it could not be recorded once: notify refuses the kind."""
+    with pytest.raises(ValueError):
+        notify(person=person, kind="may_be_covered", text="x", acting_user=None)
+    with pytest.raises(ValueError):
+        notify_many(notes=[(person.pk, "may_be_covered", "x")], acting_user=None)
+    assert not AfNotification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_af_coverage_command__the_covered_once__the_excluded_never(staff: Any) -> None:
+    from django.core.management import call_command
+
+    from heltid.referrals.models import AfNotification, NotificationKind
+    from heltid.registry.models import FactKind, FactSource, PersonFact
+    from tests.factories import PersonFactory, covered_from, deadlines_passed_day
+
+    day = deadlines_passed_day()
+    covered = PersonFactory(unit=staff.unit)
+    excluded = PersonFactory(unit=staff.unit)
+    PersonFact.objects.create(
+        person=excluded,
+        kind=FactKind.BENEFIT,
+        value="sjukersattning",
+        starts_on=day - timedelta(days=400),
+        recorded_on=day - timedelta(days=400),
+        source=FactSource.IMPORT,
+    )
+    call_command("af_coverage", "--on", day.isoformat())
+    call_command("af_coverage", "--on", day.isoformat())  # a second run records nothing
+    notes = AfNotification.objects.filter(kind=NotificationKind.MAY_BE_COVERED)
+    assert [(n.person_id, n.covered_from) for n in notes] == [(covered.pk, covered_from())]

@@ -222,7 +222,7 @@ def test_create__ended_intervention__refused(staff: Any) -> None:
 def test_accept__full__waiting_with_the_policys_priority(staff: Any) -> None:
     # a day on which the requirement has been in force four months (the suite's day, once it
     # has), and a person covered since four months before it
-    day = max(TODAY, add_months(REQUIREMENT.in_force_from, 4))
+    day = max(TODAY, add_months(REQUIREMENT.first_applied_month.value, 4))
     person = _covered_from_on(staff, add_months(month_start(day), -4))
     item = InterventionFactory(places=1)
     _holding(staff, _mine(staff), item, today=day)
@@ -440,7 +440,7 @@ def test_lead_times__coverage_to_first_referral_and_referral_to_start(staff: Any
     # covered from the first of the month two months back, so that the 50 days told here lie
     # before the suite's day; or from the requirement's first day when it is younger than that
     # (each step then happens on its own day, some after the suite's day)
-    covered_from = max(REQUIREMENT.in_force_from, add_months(month_start(TODAY), -2))
+    covered_from = max(REQUIREMENT.first_applied_month.value, add_months(month_start(TODAY), -2))
     person = _covered_from_on(staff, covered_from)
     sent_early, started_early, sent_late, started_late = (
         covered_from + timedelta(days=n) for n in (10, 20, 30, 50)

@@ -1,4 +1,9 @@
-"""Signals to the benefit officer and the decision under SoL 12 kap. 5 §; never to providers."""
+"""Signals to the benefit officer and the decision under the activity requirement
+(socialtjänstlagen (2025:400), aktivitetskravet (prop. 2025/26:207)); never to providers.
+
+The decision follows the statute: without an acceptable reason the support is refused or
+reduced ("ska vägra eller sätta ned"); no action only with an acceptable reason or when the
+person did not decline; a refusal or reduction describes the consequences for children."""
 
 from __future__ import annotations
 
@@ -7,16 +12,21 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from heltid.audit.models import AccessLog
 from heltid.referrals.models import AfNotification, Attendance, Decision, Signal
+from heltid.referrals.services.decision import decision_record
 from heltid.referrals.services.signals import absence_signals, refusal_signal
 from heltid.registry.models import Child
 from heltid.rules.dates import add_months
 from heltid.rules.parameters import Sourced
+from heltid.rules.policy import load_policy
 from tests.clock import suite_today
 from tests.factories import PersonFactory
 from tests.referrals.test_attendance import LAST_WEEK, own_intervention, placed
@@ -199,11 +209,12 @@ def test_signals__provider__nothing_anywhere_they_can_reach(staff: Any) -> None:
 
 def _decision_data(**changes: Any) -> dict[str, Any]:
     data = {
+        "finding": "no_acceptable_reason",
         "outcome": "reduction",
         "amount": "1200",
         "reason": "Tre dagars frånvaro utan godtagbart skäl.",
         "acceptable_reason": "Inget godtagbart skäl har framkommit vid kontakt.",
-        "child_impact": "",
+        "child_impact": "Inga barn berörs: personen har inga barn och inget umgänge.",
         "decided_on": TODAY.isoformat(),
     }
     data.update(changes)
@@ -223,7 +234,8 @@ def test_decision__form_shows_the_signal_and_the_childrens_ages(staff: Any) -> N
 def test_decision__children__child_impact_required(staff: Any) -> None:
     signal = _signal(staff, children=1)
     response = _client(staff.officer).post(
-        reverse("decision_new", args=[signal.pk]), _decision_data()
+        reverse("decision_new", args=[signal.pk]),
+        _decision_data(finding="acceptable_reason", outcome="no_action", child_impact=""),
     )
     assert response.status_code == 200
     assert 'id="id_child_impact_error"' in response.content.decode()
@@ -241,8 +253,15 @@ def test_decision__recorded__signal_closed__af_notified__logged(staff: Any) -> N
     )
     assert response.status_code == 302
     decision = Decision.objects.get()
-    assert (decision.outcome, decision.amount, decision.signal_id, decision.decided_by) == (
+    assert (
+        decision.outcome,
+        decision.finding,
+        decision.amount,
+        decision.signal_id,
+        decision.decided_by,
+    ) == (
         "reduction",
+        "no_acceptable_reason",
         1200,
         signal.pk,
         staff.officer,
@@ -269,11 +288,18 @@ def test_decision__no_children__no_action_without_child_impact(staff: Any) -> No
     signal = _signal(staff)
     response = _client(staff.officer).post(
         reverse("decision_new", args=[signal.pk]),
-        _decision_data(outcome="no_action", amount="500"),
+        _decision_data(
+            finding="acceptable_reason", outcome="no_action", amount="500", child_impact=""
+        ),
     )
     assert response.status_code == 302
     decision = Decision.objects.get()
-    assert (decision.outcome, decision.amount, decision.child_impact) == ("no_action", None, "")
+    assert (decision.outcome, decision.finding, decision.amount, decision.child_impact) == (
+        "no_action",
+        "acceptable_reason",
+        None,
+        "",
+    )
 
 
 @pytest.mark.parametrize(
@@ -285,6 +311,8 @@ def test_decision__no_children__no_action_without_child_impact(staff: Any) -> No
         ({"amount": "-5"}, "amount"),
         ({"amount": "99999999999999"}, "amount"),
         ({"outcome": "prison"}, "outcome"),
+        ({"finding": ""}, "finding"),
+        ({"finding": "maybe"}, "finding"),
         ({"decided_on": "2999-01-01"}, "decided_on"),
         ({"decided_on": "igår"}, "decided_on"),
     ],
@@ -329,12 +357,14 @@ def test_decision__shown_on_the_person_page(staff: Any) -> None:
     _client(staff.officer).post(
         reverse("decision_new", args=[signal.pk]), _decision_data(outcome="refusal", amount="")
     )
+    assert Decision.objects.get().outcome == "refusal"
     Signal.objects.filter(pk=signal.pk).update()
     type(signal.person).objects.filter(pk=signal.person_id).update(case_manager=staff.case_manager)
     for user in (staff.officer, staff.case_manager):
         page = _client(user).get(reverse("person_detail", args=[signal.person_id])).content.decode()
         assert "data-decision=" in page
         assert "Tre dagars frånvaro utan godtagbart skäl." in page
+        assert "Ja – avböjde eller uteblev utan godtagbart skäl" in page
 
 
 @pytest.mark.django_db
@@ -343,3 +373,152 @@ def test_absence__linkoping__one_day_is_enough(staff: Any) -> None:
     _absent(referral, *_days_ago(2))
     [signal] = absence_signals(referral=referral, today=TODAY, acting_user=None)
     assert (signal.period_start, signal.period_end) == tuple(_days_ago(2, 2))
+
+
+# --- The statute's rule: without an acceptable reason, refusal or reduction ------------------
+
+
+def _post(staff: Any, signal: Signal, **changes: Any) -> str:
+    response = _client(staff.officer).post(
+        reverse("decision_new", args=[signal.pk]), _decision_data(**changes)
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _nothing_recorded(signal: Signal) -> None:
+    assert not Decision.objects.exists()
+    assert Signal.objects.get(pk=signal.pk).closed_at is None
+    assert not AfNotification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_decision__no_acceptable_reason_and_no_action__outcome_error_nothing_recorded(
+    staff: Any,
+) -> None:
+    signal = _signal(staff)
+    page = _post(staff, signal, finding="no_acceptable_reason", outcome="no_action", amount="")
+    assert 'id="id_outcome_error"' in page
+    assert "Utan godtagbart skäl ska försörjningsstödet vägras eller sättas ned" in page
+    _nothing_recorded(signal)
+
+
+@pytest.mark.parametrize("finding", ["acceptable_reason", "did_not_decline"])
+@pytest.mark.parametrize("outcome", ["reduction", "refusal"])
+@pytest.mark.django_db
+def test_decision__acceptable_reason_or_no_decline_and_a_sanction__outcome_error(
+    staff: Any, finding: str, outcome: str
+) -> None:
+    signal = _signal(staff)
+    page = _post(staff, signal, finding=finding, outcome=outcome)
+    assert 'id="id_outcome_error"' in page
+    assert "aktivitetskravet ingen grund att vägra eller sätta ned" in page
+    _nothing_recorded(signal)
+
+
+@pytest.mark.parametrize("finding", ["acceptable_reason", "did_not_decline"])
+@pytest.mark.django_db
+def test_decision__acceptable_reason_or_no_decline__no_action_recorded(
+    staff: Any, finding: str
+) -> None:
+    signal = _signal(staff)
+    response = _client(staff.officer).post(
+        reverse("decision_new", args=[signal.pk]),
+        _decision_data(finding=finding, outcome="no_action", amount="", child_impact=""),
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.finding, decision.outcome, decision.amount) == (finding, "no_action", None)
+    assert Signal.objects.get(pk=signal.pk).closed_at is not None
+
+
+@pytest.mark.parametrize("outcome", ["reduction", "refusal"])
+@pytest.mark.django_db
+def test_decision__sanction_without_child_impact__field_error_even_without_children(
+    staff: Any, outcome: str
+) -> None:
+    signal = _signal(staff)  # no children registered in the household
+    page = _post(staff, signal, outcome=outcome, child_impact="  ")
+    assert 'id="id_child_impact_error"' in page
+    assert "barnets bästa-prövning" in page
+    assert "Beskriv konsekvenserna för barn av ett avslag eller en nedsättning" in page
+    _nothing_recorded(signal)
+
+
+@pytest.mark.django_db
+def test_decision__no_finding__field_error_in_plain_swedish(staff: Any) -> None:
+    signal = _signal(staff)
+    data = _decision_data()
+    del data["finding"]
+    response = _client(staff.officer).post(reverse("decision_new", args=[signal.pk]), data)
+    page = response.content.decode()
+    assert 'id="id_finding_error"' in page
+    assert "Välj om personen avböjde eller uteblev utan godtagbart skäl." in page
+    _nothing_recorded(signal)
+
+
+@pytest.mark.django_db
+def test_decision__page__mandatory_rule_cited_law_and_policy_apart(staff: Any) -> None:
+    signal = _signal(staff)
+    page = _client(staff.officer).get(reverse("decision_new", args=[signal.pk])).content.decode()
+    law = page[page.index("data-law") : page.index("data-policy")]
+    assert (
+        "ska socialnämnden vägra eller sätta ned fortsatt försörjningsstöd" in law
+        and "socialtjänstlagen (2025:400), aktivitetskravet; prop. 2025/26:207" in law
+    )
+    policy = page[page.index("data-policy") : page.index('id="signal-h"')]
+    assert "Kommunens riktlinjer (inte lag)" in policy
+    rules = load_policy(settings.HELTID_POLICY, TODAY).referrals
+    assert f"efter {rules.unexcused_absence_days.value} dag" in policy
+    assert f"inom {rules.absence_period_days.value} dagar" in policy
+    assert "12 kap" not in page and " får sättas ned" not in page
+    assert 'name="finding"' in page
+
+
+@pytest.mark.django_db
+def test_decision_record__service_refuses_what_the_form_refuses(staff: Any) -> None:
+    signal = _signal(staff)
+    base: dict[str, Any] = {
+        "signal": signal,
+        "decided_on": TODAY,
+        "reason": "Frånvaro.",
+        "acceptable_reason": "Inget godtagbart skäl.",
+        "acting_user": staff.officer,
+        "today": TODAY,
+    }
+    with pytest.raises(ValidationError) as no_action:
+        decision_record(**base, finding="no_acceptable_reason", outcome="no_action")
+    assert set(no_action.value.message_dict) == {"outcome"}
+    with pytest.raises(ValidationError) as no_children_described:
+        decision_record(**base, finding="no_acceptable_reason", outcome="refusal")
+    assert set(no_children_described.value.message_dict) == {"child_impact"}
+    with pytest.raises(ValidationError) as sanction_with_reason:
+        decision_record(
+            **base, finding="acceptable_reason", outcome="reduction", amount=500, child_impact="x"
+        )
+    assert set(sanction_with_reason.value.message_dict) == {"outcome"}
+    with pytest.raises(ValidationError) as unknown:
+        decision_record(**base, finding="", outcome="no_action")
+    assert set(unknown.value.message_dict) == {"finding"}
+    _nothing_recorded(signal)
+    decision = decision_record(
+        **base, finding="no_acceptable_reason", outcome="refusal", child_impact="Inga barn."
+    )
+    assert (decision.finding, decision.outcome) == ("no_acceptable_reason", "refusal")
+
+
+@pytest.mark.django_db
+def test_decision__database_refuses_an_outcome_the_finding_does_not_allow(staff: Any) -> None:
+    signal = _signal(staff)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Decision.objects.create(
+            person=signal.person,
+            signal=signal,
+            outcome="no_action",
+            finding="no_acceptable_reason",
+            decided_on=TODAY,
+            reason="x",
+            acceptable_reason="y",
+            decided_by=staff.officer,
+        )
+    assert not Decision.objects.exists()

@@ -23,11 +23,10 @@ def test_explain__json_contract(staff: Any, capsys: Any) -> None:
     out = _json(capsys, "explain", person.personnummer, "--on", "2026-11-23", "--json")
     assert set(out) >= {"covered", "covered_from", "weekly_hours", "priority", "reasons"}
     assert out["covered"] is True
-    assert (
-        out["covered_from"] == "2026-07-01"
-    )  # three months reached in April; the law applies from July
+    # three months reached in April; the law is first applied to support for October 2026
+    assert out["covered_from"] == "2026-10-01"
     assert out["weekly_hours"] == 40
-    assert all(set(r) == {"rule", "text", "source"} for r in out["reasons"])
+    assert all(set(r) == {"rule", "basis", "text", "source"} for r in out["reasons"])
     assert AccessLog.objects.filter(person=person, action="view", page="cli:explain").exists()
 
 

@@ -28,7 +28,11 @@ def test_person_page__shows_explanation_and_logs_the_view(
     assert response.status_code == 200
     assert "Anna Andersson" in body
     assert "Omfattas av aktivitetskravet" in body
-    assert "SoL" in body  # every reason shows its source
+    # every reason shows its source, law and the municipality's policy apart
+    assert "Prop. 2025/26:207" in body
+    assert "Lagen: aktivitetskravet" in body
+    assert "Kommunens riktlinjer (inte lag)" in body
+    assert body.index("Lagen: aktivitetskravet") < body.index("Kommunens riktlinjer (inte lag)")
     entry = AccessLog.objects.get(action="view")
     assert (entry.person_id, entry.user_id, entry.page) == (
         person.pk,

@@ -38,97 +38,66 @@ def rules(explanation: object) -> list[str]:
             facts(support_since=date(2025, 1, 1)),
             date(2026, 6, 30),
             False,
-            date(2026, 7, 1),
+            date(2026, 10, 1),
             id="before_in_force_date",
         ),
         pytest.param(
             facts(support_since=date(2025, 1, 1)),
             date(2026, 7, 1),
-            True,
-            date(2026, 7, 1),
-            id="on_in_force_date",
-        ),
-        pytest.param(
-            facts(support_since=date(2026, 5, 1)),
-            date(2026, 7, 15),
             False,
-            date(2026, 8, 1),
-            id="three_months_end_after_in_force",
+            date(2026, 10, 1),
+            id="in_force_but_not_yet_applied",
         ),
         pytest.param(
-            facts(support_since=date(2026, 1, 1), support_until=date(2026, 8, 1)),
-            date(2026, 8, 31),
+            facts(support_since=date(2025, 1, 1)),
+            date(2026, 9, 30),
+            False,
+            date(2026, 10, 1),
+            id="30_september_2026_not_yet_applied",
+        ),
+        pytest.param(
+            facts(support_since=date(2025, 1, 1)),
+            date(2026, 10, 1),
             True,
-            date(2026, 7, 1),
+            date(2026, 10, 1),
+            id="1_october_2026_first_applied",
+        ),
+        pytest.param(
+            facts(support_since=date(2026, 8, 1)),
+            date(2026, 10, 15),
+            False,
+            date(2026, 11, 1),
+            id="three_months_end_after_first_applied",
+        ),
+        pytest.param(
+            facts(support_since=date(2026, 1, 1), support_until=date(2026, 11, 1)),
+            date(2026, 11, 30),
+            True,
+            date(2026, 10, 1),
             id="last_day_of_last_month_on_support",
         ),
         pytest.param(
-            facts(support_since=date(2026, 1, 1), support_until=date(2026, 8, 1)),
-            date(2026, 9, 1),
+            facts(support_since=date(2026, 1, 1), support_until=date(2026, 11, 1)),
+            date(2026, 12, 1),
             False,
             None,
             id="support_ended",
         ),
-        pytest.param(facts(support_since=None), date(2026, 9, 1), False, None, id="not_on_support"),
         pytest.param(
-            facts(support_since=date(2026, 12, 1)),
-            date(2026, 9, 1),
+            facts(support_since=None), date(2026, 11, 1), False, None, id="not_on_support"
+        ),
+        pytest.param(
+            facts(support_since=date(2027, 1, 1)),
+            date(2026, 12, 1),
             False,
             None,
             id="support_not_started",
         ),
         pytest.param(
-            facts(
-                support_since=date(2025, 1, 1),
-                af_programme="JOB",
-                af_programme_since=date(2026, 1, 1),
-            ),
-            date(2027, 3, 26),
-            False,
-            date(2027, 3, 27),
-            id="JOB_under_450_days",
-        ),
-        pytest.param(
-            facts(
-                support_since=date(2025, 1, 1),
-                af_programme="JOB",
-                af_programme_since=date(2026, 1, 1),
-            ),
-            date(2027, 3, 27),
+            facts(af_programme="other", af_programme_since=date(2026, 1, 1)),
+            date(2026, 11, 1),
             True,
-            date(2027, 3, 27),
-            id="JOB_at_450_days",
-        ),
-        pytest.param(
-            facts(
-                support_since=date(2024, 1, 1),
-                af_programme="UGA",
-                af_programme_since=date(2024, 1, 1),
-            ),
-            date(2026, 7, 1),
-            True,
-            date(2026, 7, 1),
-            id="UGA_over_450_days_but_requirement_in_force_later",
-        ),
-        pytest.param(
-            facts(support_since=date(2025, 1, 1), af_programme="UGA"),
-            date(2026, 9, 1),
-            False,
-            None,
-            id="UGA_without_since_date",
-        ),
-        pytest.param(
-            facts(support_since=date(2025, 1, 1), af_programme="etablering"),
-            date(2026, 9, 1),
-            False,
-            None,
-            id="etablering_is_exempt",
-        ),
-        pytest.param(
-            facts(support_since=date(2025, 1, 1), af_programme="other"),
-            date(2026, 9, 1),
-            True,
-            date(2026, 7, 1),
+            date(2026, 10, 1),
             id="other_programme_is_not_full_time",
         ),
     ],
@@ -139,40 +108,35 @@ def test_coverage__covered_and_covered_from(
     result = explain(person, on=on)
     assert result.covered is covered
     assert result.covered_from == covered_from
-    assert result.on == on
 
 
-def test_coverage__before_in_force_date_says_so() -> None:
-    result = explain(facts(support_since=date(2025, 1, 1)), on=date(2026, 6, 30))
-    in_force = next(r for r in result.reasons if r.rule == "activity_requirement.in_force")
-    assert "2026-07-01" in in_force.text
-    assert "SoL (2025:400)" in in_force.source
+def test_coverage__before_first_applied_month_says_so() -> None:
+    result = explain(facts(support_since=date(2025, 1, 1)), on=date(2026, 8, 1))
+    assert "activity_requirement.first_applied" in rules(result)
+    text = next(r.text for r in result.reasons if r.rule == "activity_requirement.first_applied")
+    assert "oktober 2026" in text and "2026-10-01" in text
 
 
-def test_coverage__job_cites_the_policy() -> None:
-    person = facts(
-        support_since=date(2025, 1, 1), af_programme="JOB", af_programme_since=date(2026, 1, 1)
+def test_coverage__job_participant_is_excluded_by_law_and_the_day_rule_is_policy() -> None:
+    result = explain(
+        facts(
+            support_since=date(2025, 1, 1), af_programme="JOB", af_programme_since=date(2025, 3, 1)
+        ),
+        on=date(2026, 11, 1),
     )
-    result = explain(person, on=date(2026, 12, 1))
-    assert rules(result).count("activity_requirement.full_time_programme") == 1
-    reason = next(r for r in result.reasons if r.rule == "policy.state_programme_days")
-    assert "450 dagar" in reason.text
-    assert "2027-03-27" in reason.text
-    assert "Linköpings kommun 2020" in reason.source
-
-
-def test_coverage__uga_without_since_date_is_explained() -> None:
-    result = explain(facts(af_programme="UGA"), on=date(2026, 11, 1))
-    reason = next(r for r in result.reasons if r.rule == "policy.state_programme_missing_since")
-    assert "Startdatum i UGA saknas" in reason.text
-    assert result.target_group is True  # still on support and not exempt
+    assert result.covered is False
+    assert "activity_requirement.exclusion.full_time_programme" in rules(result)
+    # the municipality's 450-day rule decides municipal interventions, not the statute
+    assert result.priority.group == "state_programme"
+    assert result.priority.activate_by == date(2026, 5, 25)
+    assert result.target_group is True
 
 
 def test_coverage__etablering_is_excluded_nationally_and_exempt_by_policy() -> None:
     result = explain(facts(af_programme="etablering"), on=date(2026, 11, 1))
+    assert result.covered is False
     assert result.exemption == "establishment_programme"
-    assert result.target_group is False
-    assert "activity_requirement.full_time_programme" in rules(result)
+    assert "activity_requirement.exclusion.full_time_programme" in rules(result)
     assert "policy.exemption.af_programme" in rules(result)
 
 
@@ -180,8 +144,10 @@ def test_coverage__etablering_is_excluded_nationally_and_exempt_by_policy() -> N
 def test_coverage__each_explicit_exemption(group: ExemptionGroup) -> None:
     person = facts(exemption=group.value, exemption_review_on=date(2027, 1, 1))
     result = explain(person, on=date(2026, 11, 1))
-    assert result.covered is False
-    assert result.covered_from is None
+    # a municipal group never lifts the statute's requirement: the scope is adapted instead
+    assert result.covered is True
+    assert result.covered_from == date(2026, 10, 1)
+    assert "policy.exemption.scope" in rules(result)
     assert result.exemption == group.value
     assert result.target_group is False
     assert result.exemption_review_due is False
@@ -272,7 +238,7 @@ def test_effective_exemption__explicit_or_derived(
 def test_coverage__derived_exemption_from_reason_code() -> None:
     person = facts(reason_code="Föräldrapenning otillräcklig", reason_group="other")
     result = explain(person, on=date(2026, 11, 1))
-    assert result.covered is False
+    assert result.covered is True  # föräldrapenning is not an exclusion in the statute
     assert result.exemption == "parental_leave"
     assert result.exemption_review_due is False
     reason = next(r for r in result.reasons if r.rule == "policy.exemption.reason_code")
@@ -390,4 +356,5 @@ def test_explanation_as_json__shape() -> None:
     }
     assert data["exemption"] is None
     assert data["target_group"] is True
-    assert set(data["reasons"][0]) == {"rule", "text", "source"}
+    assert set(data["reasons"][0]) == {"rule", "basis", "text", "source"}
+    assert data["reasons"][0]["basis"] == "fact"

@@ -21,38 +21,41 @@ def facts(**changes: object) -> CoverageFacts:
 @pytest.mark.parametrize(
     ("person", "expected", "rule"),
     [
-        pytest.param(facts(), Decimal(40), "hours.full_time", id="no_children"),
+        pytest.param(facts(), Decimal(40), "reading.hours.full_time", id="no_children"),
         pytest.param(
             facts(children_birth_dates=(date(2018, 8, 2),)),
             Decimal(30),
-            "hours.child_reduction",
+            "policy.hours.child_reduction",
             id="child_aged_7",
         ),
         pytest.param(
             facts(children_birth_dates=(date(2018, 8, 1),)),
             Decimal(40),
-            "hours.full_time",
+            "reading.hours.full_time",
             id="child_turns_8_today",
         ),
         pytest.param(
             facts(children_birth_dates=(date(2010, 1, 1), date(2024, 3, 1), date(2025, 6, 1))),
             Decimal(30),
-            "hours.child_reduction",
+            "policy.hours.child_reduction",
             id="two_young_children_reduce_once",
         ),
         pytest.param(
             facts(children_birth_dates=(date(2027, 1, 1),)),
             Decimal(40),
-            "hours.full_time",
+            "reading.hours.full_time",
             id="unborn_child_ignored",
         ),
         pytest.param(
-            facts(part_time_hours=Decimal(15)), Decimal(25), "hours.part_time", id="part_time_15"
+            facts(part_time_hours=Decimal(15)),
+            Decimal(25),
+            "activity_requirement.hours.part_time",
+            id="part_time_15",
         ),
         pytest.param(
             facts(part_time_hours=Decimal("12.5")),
             Decimal("27.5"),
-            "hours.part_time",
+            "activity_requirement.hours.part_time",
             id="part_time_12_5",
         ),
         pytest.param(
@@ -72,19 +75,19 @@ def facts(**changes: object) -> CoverageFacts:
                 individual_weekly_hours=Decimal(20), individual_hours_reason="Läkarintyg om halvtid"
             ),
             Decimal(20),
-            "hours.individual",
+            "activity_requirement.hours.adapted",
             id="individual_lower_with_reason",
         ),
         pytest.param(
             facts(individual_weekly_hours=Decimal(20)),
             Decimal(40),
-            "hours.individual_missing_reason",
+            "reading.hours.individual_missing_reason",
             id="individual_lower_without_reason_ignored",
         ),
         pytest.param(
             facts(individual_weekly_hours=Decimal(20), individual_hours_reason="   "),
             Decimal(40),
-            "hours.individual_missing_reason",
+            "reading.hours.individual_missing_reason",
             id="individual_lower_with_blank_reason_ignored",
         ),
         pytest.param(
@@ -106,7 +109,7 @@ def facts(**changes: object) -> CoverageFacts:
         pytest.param(
             facts(individual_weekly_hours=Decimal(0), individual_hours_reason="Sjukhusvistelse"),
             Decimal(0),
-            "hours.individual",
+            "activity_requirement.hours.adapted",
             id="individual_zero_with_reason",
         ),
     ],
@@ -123,21 +126,22 @@ def test_weekly_hours__individual_reason_text_shows_written_reason() -> None:
     person = facts(individual_weekly_hours=Decimal("12.5"), individual_hours_reason="Läkarintyg")
     hours, reasons = weekly_hours(person, on=ON)
     assert hours == Decimal("12.5")
-    text = next(r.text for r in reasons if r.rule == "hours.individual")
-    assert text == "Individuellt anpassat till 12,5 timmar i veckan. Skäl: Läkarintyg."
+    text = next(r.text for r in reasons if r.rule == "activity_requirement.hours.adapted")
+    assert text == "Anpassat efter personens förmåga till 12,5 timmar i veckan. Skäl: Läkarintyg."
 
 
 def test_weekly_hours__missing_reason_says_written_reason_required() -> None:
     _, reasons = weekly_hours(facts(individual_weekly_hours=Decimal(10)), on=ON)
-    text = next(r.text for r in reasons if r.rule == "hours.individual_missing_reason")
+    text = next(r.text for r in reasons if r.rule == "reading.hours.individual_missing_reason")
     assert "skriftligt skäl" in text
 
 
 def test_weekly_hours__child_reduction_names_child() -> None:
     _, reasons = weekly_hours(facts(children_birth_dates=(date(2021, 3, 4),)), on=ON)
-    text = next(r.text for r in reasons if r.rule == "hours.child_reduction")
+    text = next(r.text for r in reasons if r.rule == "policy.hours.child_reduction")
     assert text == (
-        "10 timmar mindre eftersom ett barn under 8 år bor i hushållet (yngsta född 2021-03-04)."
+        "Kommunens riktlinje: 10 timmar mindre eftersom ett barn under 8 år bor i hushållet "
+        "(yngsta född 2021-03-04)."
     )
 
 

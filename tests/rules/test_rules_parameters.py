@@ -136,13 +136,52 @@ def test_parameters__activity_requirement_values_and_sources() -> None:
     requirement = activity_requirement(date(2026, 7, 1))
     assert requirement.in_force_from == date(2026, 7, 1)
     assert requirement.min_consecutive_months.value == 3
-    assert "12 kap. 4 a §" in requirement.min_consecutive_months.source
+    assert "Prop. 2025/26:207" in requirement.min_consecutive_months.source
+    assert requirement.first_applied_month.value == date(2026, 10, 1)
+    assert "oktober 2026" in requirement.first_applied_month.source
+    assert requirement.minimum_age.value == 18
+    assert requirement.school_age_limit.value == 21
+    assert set(requirement.benefits.value) == {"sjukpenning", "sjukersattning"}
     assert requirement.full_time_programmes.value == ("JOB", "UGA", "etablering")
     assert "jan 2026" in requirement.full_time_programmes.source
     assert requirement.full_time_hours.value == 40
-    assert requirement.child_under_age.value == 8
-    assert requirement.child_reduction_hours.value == 10
-    assert "ej verifierad" in requirement.full_time_hours.source
+    # our readings say so in their source; the municipality's hours are not here
+    assert requirement.full_time_hours.source.startswith("Heltids tolkning")
+    assert requirement.benefits_by_reading.source.startswith("Heltids tolkning")
+    assert "Kontrollerad 2026-12-04" in requirement.checked
+
+
+def test_parameters__no_unverified_marker_in_any_parameter_file() -> None:
+    """Sources staff read must not say "verify": the files say what was checked instead."""
+    from heltid.rules.parameters import parameter_path
+
+    for name in ("activity_requirement", "riktalder", "policy_linkoping", "reason_codes"):
+        text = parameter_path(name).read_text(encoding="utf-8").lower()
+        for marker in ("verifiera", "ej verifierad", "verify", "unverified"):
+            assert marker not in text, f"{name}.toml: {marker}"
+
+
+@pytest.mark.parametrize(
+    ("on", "age", "source"),
+    [
+        pytest.param(date(2026, 7, 1), 67, "2019:780", id="2026"),
+        pytest.param(date(2028, 12, 31), 67, "2022:1441", id="2028"),
+        pytest.param(date(2031, 1, 1), 67, "2025:399", id="2031"),
+    ],
+)
+def test_parameters__riktalder_is_dated(on: date, age: int, source: str) -> None:
+    from heltid.rules.requirement import pension_age
+
+    limit = pension_age(on)
+    assert limit.value == age
+    assert source in limit.source
+
+
+def test_parameters__child_reduction_is_municipal_policy() -> None:
+    policy = load_policy("linkoping", date(2026, 7, 1))
+    assert policy.child_under_age.value == 8
+    assert policy.child_reduction_hours.value == 10
+    assert policy.child_reduction_hours.source.startswith("Kommunens riktlinje")
 
 
 def test_parameters__policy_values_and_sources() -> None:

@@ -325,6 +325,7 @@ def caseload_queryset(persons: QuerySet[Person], *, today: date) -> QuerySet[Any
             Prefetch("support_periods", queryset=SupportPeriod.objects.order_by("-first_month")),
             Prefetch("exemptions", queryset=Exemption.objects.order_by("-decided_on")),
             Prefetch("household__children", queryset=Child.objects.order_by("birth_date")),
+            "facts",
         )
         .order_by("last_name", "first_name", "pk")
     )

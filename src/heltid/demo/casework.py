@@ -159,6 +159,7 @@ def _caseload(
             "support_periods",
             "exemptions",
             Prefetch("household__children", queryset=Child.objects.order_by("birth_date")),
+            "facts",
             Prefetch("assessments", queryset=Assessment.objects.order_by("-assessed_on")),
         )
         .order_by("pk")

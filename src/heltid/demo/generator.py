@@ -30,12 +30,16 @@ from heltid.demo.population import (
 )
 from heltid.demo.reason_codes import reason_codes_by_label
 from heltid.demo.staff import DECIDING_OFFICER, ensure_units, ensure_users
+from heltid.registry.fact_history import FactValue, first_rows, snapshot_values
 from heltid.registry.models import (
     Child,
     Exemption,
+    FactKind,
+    FactSource,
     Household,
     IdKind,
     Person,
+    PersonFact,
     ReasonCode,
     SupportPeriod,
 )
@@ -199,9 +203,39 @@ def _write_person_facts(
     periods: list[SupportPeriod] = []
     exemptions: list[Exemption] = []
     assessments: list[Assessment] = []
+    facts: list[PersonFact] = []
     for p, person in zip(plan.persons, persons, strict=True):
         assert p.support_since is not None
         periods.append(SupportPeriod(person=person, first_month=p.support_since))
+        began = min(p.af_programme_since or p.support_since, p.support_since)
+        facts.extend(
+            first_rows(
+                person.pk,
+                snapshot_values(
+                    af_programme=p.af_programme,
+                    af_programme_since=p.af_programme_since,
+                    part_time_hours=p.part_time_hours,
+                    reason_label=p.reason_code or None,
+                ),
+                recorded_on=began,
+                source=FactSource.DEMO,
+            )
+        )
+        if p.category == ExemptionGroup.SICK_LISTED_FULL:
+            # fully sick-listed: on sjukpenning from the exemption, which the statute excludes
+            sick_from = min((e.decided_on for e in p.exemptions), default=began)
+            facts.extend(
+                first_rows(
+                    person.pk,
+                    {
+                        FactKind.BENEFIT: [
+                            FactValue(FactKind.BENEFIT, "sjukpenning", None, sick_from)
+                        ]
+                    },
+                    recorded_on=sick_from,
+                    source=FactSource.DEMO,
+                )
+            )
         if p.earlier_period is not None:
             first, last = p.earlier_period
             periods.append(SupportPeriod(person=person, first_month=first, last_month=last))
@@ -234,6 +268,7 @@ def _write_person_facts(
     SupportPeriod.objects.bulk_create(periods, batch_size=BATCH)
     Exemption.objects.bulk_create(exemptions, batch_size=BATCH)
     Assessment.objects.bulk_create(assessments, batch_size=BATCH)
+    PersonFact.objects.bulk_create(facts, batch_size=BATCH)
 
 
 def summarise(plan: PopulationPlan) -> DemoSummary:

@@ -59,8 +59,9 @@ from heltid.demo.reason_codes import reason_codes_by_label
 from heltid.demo.testpersonnummer import adults_aged
 from heltid.insights.filters import InsightFilter
 from heltid.insights.metrics import population
+from heltid.registry.fact_history import first_rows, snapshot_values
 from heltid.registry.identity import parse_identity
-from heltid.registry.models import Household, IdKind, Person, SupportPeriod
+from heltid.registry.models import FactSource, Household, IdKind, Person, PersonFact, SupportPeriod
 from heltid.rules.dates import add_months, age_on, month_end, month_start
 from heltid.rules.requirement import activity_requirement
 
@@ -531,12 +532,12 @@ class CurrentParticipant:
 def entry_month(*, covered_from: date, support_since: date, today: date) -> date:
     """The month a current participant entered the staircase: the month their coverage began.
 
-    Coverage under the national requirement cannot begin before its in-force date, so for
+    Coverage under the national requirement cannot begin before it is first applied, so for
     those covered from that very date the month the consecutive-months condition was met
     counts (the municipality's full-time activation ran before the national requirement)."""
     requirement = activity_requirement(today)
     covered = month_start(covered_from)
-    if covered > month_start(requirement.in_force_from):
+    if covered > month_start(requirement.first_applied_month.value):
         return covered
     after = add_months(month_start(support_since), requirement.min_consecutive_months.value)
     return min(covered, after)
@@ -686,10 +687,24 @@ def _write_formers(plan: HistoryPlan, steps: Sequence[Step]) -> int:
     )
     months = activity_requirement(plan.today).min_consecutive_months.value
     periods, changes, exits = [], [], []
+    facts: list[PersonFact] = []
     for p, person, path in zip(planned, persons, plan.formers, strict=True):
         assert path.exit_on is not None
         recorded_by = managers.get(p.unit)
         entry = month_start(path.events[0].on)
+        facts.extend(
+            first_rows(
+                person.pk,
+                snapshot_values(
+                    af_programme="none",
+                    af_programme_since=None,
+                    part_time_hours=p.part_time_hours,
+                    reason_label=p.reason_code,
+                ),
+                recorded_on=add_months(entry, -months),
+                source=FactSource.DEMO,
+            )
+        )
         # on support the consecutive months the requirement asks for before the entry
         periods.append(
             SupportPeriod(
@@ -710,6 +725,7 @@ def _write_formers(plan: HistoryPlan, steps: Sequence[Step]) -> int:
             )
         )
     SupportPeriod.objects.bulk_create(periods, batch_size=BATCH)
+    PersonFact.objects.bulk_create(facts, batch_size=BATCH)
     StepChange.objects.bulk_create(changes, batch_size=BATCH)
     Exit.objects.bulk_create(exits, batch_size=BATCH)
     return log_entries(

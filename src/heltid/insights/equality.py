@@ -149,6 +149,7 @@ def _persons(flt: InsightFilter) -> list[Person]:
             Prefetch("support_periods", queryset=SupportPeriod.objects.all()),
             "exemptions",
             "household__children",
+            "facts",
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.filter(assessed_on__lte=on).order_by(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import statistics as stats
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -57,11 +57,20 @@ from heltid.catalog.models import Intervention, InterventionStatus, Step
 from heltid.catalog.selectors import staircase
 from heltid.ids import chunks
 from heltid.insights.filters import InsightFilter, age_span
-from heltid.registry.models import AfProgramme, Child, Exemption, Person, SupportPeriod
+from heltid.registry.models import (
+    AfProgramme,
+    Child,
+    Exemption,
+    FactKind,
+    Person,
+    PersonFact,
+    SupportPeriod,
+)
 from heltid.rules import CoverageFacts, ExemptionGroup, explain
 from heltid.rules.dates import add_months, age_on, month_start
 from heltid.rules.deadlines import DeadlineKind, DeadlineState, casework_deadlines
 from heltid.rules.policy import load_policy
+from heltid.rules.types import Period
 
 # Lead-time distributions: upper bounds (days, inclusive) of the buckets; the last is open.
 LEAD_TIME_BUCKETS: tuple[tuple[str, int | None], ...] = (
@@ -246,6 +255,8 @@ def population(f: InsightFilter) -> Population:
     periods: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     exemptions: dict[int, list[tuple[str, date, date, date | None]]] = defaultdict(list)
     steps: dict[int, str] = {}
+    # benefits and schooling as known on the day (decision record 0015)
+    dated: dict[int, list[tuple[str, Period]]] = defaultdict(list)
     for chunk in chunks(person_ids):
         for person_id, first, last in SupportPeriod.objects.filter(person_id__in=chunk).values_list(
             "person_id", "first_month", "last_month"
@@ -261,6 +272,16 @@ def population(f: InsightFilter) -> Population:
             .values_list("person_id", "step__code")
         ):
             steps[person_id] = code  # the latest wins
+        for person_id, kind, value, starts, ends in (
+            PersonFact.objects.filter(
+                person_id__in=chunk,
+                kind__in=(FactKind.BENEFIT, FactKind.SCHOOLING),
+                recorded_on__lte=on,
+            )
+            .exclude(superseded_on__lte=on)
+            .values_list("person_id", "kind", "value", "starts_on", "ends_on")
+        ):
+            dated[person_id].append((kind, Period(value, starts, ends)))
     children: dict[int, list[date]] = defaultdict(list)
     for chunk in chunks(household_ids):
         for household_id, born in Child.objects.filter(household_id__in=chunk).values_list(
@@ -297,6 +318,11 @@ def population(f: InsightFilter) -> Population:
             individual_weekly_hours=individual,
             individual_hours_reason=individual_reason,
             on=on,
+        )
+        facts = replace(
+            facts,
+            benefits=tuple(p for k, p in dated.get(pk, []) if k == FactKind.BENEFIT),
+            schooling=tuple(p for k, p in dated.get(pk, []) if k == FactKind.SCHOOLING),
         )
         try:
             explanation = explain(facts, on=on, policy=settings.HELTID_POLICY)

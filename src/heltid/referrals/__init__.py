@@ -1,2 +1,3 @@
 """Referrals (anvisningar) to interventions, waiting lists, attendance, signals, the benefit
-officer's decisions under SoL 12 kap. 5 §, and notifications to Arbetsförmedlingen."""
+officer's decisions under the activity requirement (socialtjänstlagen (2025:400),
+aktivitetskravet (prop. 2025/26:207)), and notifications to Arbetsförmedlingen."""

@@ -52,6 +52,7 @@ def person_detail(*, user: Any, person_id: int) -> Person:
         Person.objects.select_related("household", "reason_code", "unit", "case_manager")
         .prefetch_related(
             Prefetch("household__children", queryset=Child.objects.order_by("birth_date")),
+            "facts",
             Prefetch("household__adults", queryset=Person.objects.order_by("personnummer")),
             Prefetch("support_periods", queryset=SupportPeriod.objects.order_by("-first_month")),
             Prefetch(

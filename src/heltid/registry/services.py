@@ -7,17 +7,21 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from heltid.accounts.models import Unit
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
+from heltid.registry.fact_history import first_rows, person_snapshot
 from heltid.registry.identity import Identity
 from heltid.registry.models import (
     Child,
     Exemption,
+    FactSource,
     Household,
     IdKind,
     Person,
+    PersonFact,
     ReasonCode,
     SupportPeriod,
 )
@@ -44,6 +48,7 @@ def person_register(
     city: str = "",
     acting_user: Any,
     page: str = "",
+    today: date | None = None,
 ) -> Person:
     """Register a recipient by hand (the benefit system's import does the same in bulk)."""
     household, created = Household.objects.get_or_create(
@@ -72,6 +77,15 @@ def person_register(
         unit=unit,
     )
     SupportPeriod.objects.create(person=person, first_month=support_since.replace(day=1))
+    PersonFact.objects.bulk_create(
+        first_rows(
+            person.pk,
+            person_snapshot(person),
+            recorded_on=today or timezone.localdate(),
+            source=FactSource.FORM,
+            user=acting_user,
+        )
+    )
     log_access(user=acting_user, action=Action.CREATE, person_id=person.pk, page=page)
     return person
 

@@ -1,4 +1,10 @@
-"""Whether a person is covered by the activity requirement, and from when."""
+"""Whether a person is covered by the activity requirement, and from when.
+
+The statute's conditions only: on support for the minimum months in a row, not before the
+requirement is first applied, and none of the statute's exclusions. The municipality's own
+policy (exemption groups, the JOB/UGA day rule) never changes this answer; see
+``explanation`` for how it is shown beside it.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .dates import add_months, iso, month_end, month_start
-from .exemptions import ExemptionDecision
-from .policy import Policy
+from .exclusions import af_assessment_reason, boundary_days, statutory_exclusions
 from .requirement import ActivityRequirement
 from .types import CoverageFacts, Reason
 
@@ -18,14 +23,19 @@ class Coverage:
 
     covered: bool
     covered_from: date | None
+    exclusions: tuple[Reason, ...]  # the statute's exclusions that apply on the date
     reasons: tuple[Reason, ...]
+
+
+def _support_end(facts: CoverageFacts) -> date | None:
+    return None if facts.support_until is None else month_end(facts.support_until)
 
 
 def support_status(
     facts: CoverageFacts, *, on: date, requirement: ActivityRequirement
 ) -> tuple[bool, Reason]:
     """Whether the person is on support on ``on``, with the reason."""
-    source = requirement.min_consecutive_months.source
+    source = "Registrets uppgift om försörjningsstöd (från verksamhetssystemet)"
     since = facts.support_since
     if since is None:
         return False, Reason("support.none", "Personen har inte försörjningsstöd.", source)
@@ -33,8 +43,8 @@ def support_status(
     if on < start:
         text = f"Försörjningsstödet börjar först {iso(start)}."
         return False, Reason("support.not_started", text, source)
-    if facts.support_until is not None:
-        end = month_end(facts.support_until)
+    end = _support_end(facts)
+    if end is not None:
         if on > end:
             text = (
                 f"Försörjningsstödet upphörde {iso(end)}; personen har inte försörjningsstöd "
@@ -47,114 +57,126 @@ def support_status(
     return True, Reason("support.on_support", text, source)
 
 
-def assess_coverage(
-    facts: CoverageFacts,
-    *,
-    on: date,
-    on_support: bool,
-    requirement: ActivityRequirement,
-    policy: Policy,
-    exemption: ExemptionDecision | None,
-) -> Coverage:
-    """Apply the national requirement, the state-programme rule and exemptions."""
-    months = requirement.min_consecutive_months
-    if not on_support or facts.support_since is None:
-        return Coverage(
-            covered=False,
-            covered_from=None,
-            reasons=(
-                Reason(
-                    "activity_requirement.not_covered",
-                    f"Personen omfattas inte av aktivitetskravet {iso(on)} eftersom personen "
-                    "inte har försörjningsstöd då.",
-                    months.source,
-                ),
-            ),
-        )
-
-    reasons: list[Reason] = []
-    since = month_start(facts.support_since)
-    after_months = add_months(since, months.value)
-    reasons.append(
-        Reason(
-            "activity_requirement.consecutive_months",
-            f"Aktivitetskravet gäller efter minst {months.value} månader i följd med "
-            f"försörjningsstöd; med stöd sedan {iso(since)} är det uppfyllt från "
-            f"{iso(after_months)}.",
-            months.source,
-        )
+def earliest_day(facts: CoverageFacts, requirement: ActivityRequirement) -> date | None:
+    """The first day the statute's time conditions are met: the minimum months in a row on
+    support, and not before the month the requirement is first applied to."""
+    if facts.support_since is None:
+        return None
+    after_months = add_months(
+        month_start(facts.support_since), requirement.min_consecutive_months.value
     )
-    covered_from: date | None = after_months
-    deciding_source = months.source
-    if requirement.in_force_from > after_months:
-        covered_from = requirement.in_force_from
-        deciding_source = requirement.in_force_source
+    return max(after_months, requirement.first_applied_month.value)
+
+
+def covered_on(facts: CoverageFacts, day: date, requirement: ActivityRequirement) -> bool:
+    """The statute's answer for one day (no reasons)."""
+    start = earliest_day(facts, requirement)
+    end = _support_end(facts)
+    if start is None or day < start or (end is not None and day > end):
+        return False
+    return not statutory_exclusions(facts, day, requirement)
+
+
+def _covered_from(
+    facts: CoverageFacts, on: date, requirement: ActivityRequirement, covered: bool
+) -> date | None:
+    """When an unbroken stretch of coverage that contains ``on`` began or, when the person is
+    not covered on ``on``, the next day they will be if the known facts hold."""
+    start = earliest_day(facts, requirement)
+    if start is None:
+        return None
+    days = {start, *boundary_days(facts, requirement)}
+    end = _support_end(facts)
+    if end is not None:
+        days.add(end + timedelta(days=1))
+    points = sorted(d for d in days if d >= start)
+    if covered:
+        began = start
+        for point in reversed([p for p in points if p <= on]):
+            if not covered_on(facts, point - timedelta(days=1), requirement):
+                began = point
+                break
+        return began
+    return next((p for p in points if p > on and covered_on(facts, p, requirement)), None)
+
+
+def assess_coverage(
+    facts: CoverageFacts, *, on: date, on_support: bool, requirement: ActivityRequirement
+) -> Coverage:
+    """Apply the statute: the months on support, the transition and the exclusions."""
+    months = requirement.min_consecutive_months
+    first = requirement.first_applied_month
+    reasons: list[Reason] = []
+    exclusions = statutory_exclusions(facts, on, requirement)
+    if facts.support_since is not None:
+        since = month_start(facts.support_since)
+        after_months = add_months(since, months.value)
         reasons.append(
             Reason(
-                "activity_requirement.in_force",
-                f"Aktivitetskravet gäller från {iso(requirement.in_force_from)}, så personen "
-                "kan omfattas tidigast då.",
-                requirement.in_force_source,
+                "activity_requirement.consecutive_months",
+                f"Aktivitetskravet gäller den som har fått försörjningsstöd under minst "
+                f"{months.value} sammanhängande månader; med stöd sedan {iso(since)} är det "
+                f"uppfyllt från {iso(after_months)}.",
+                months.source,
             )
         )
-
-    programme = facts.af_programme
-    if programme in requirement.full_time_programmes.value:
-        reasons.append(
-            Reason(
-                "activity_requirement.full_time_programme",
-                f"Personen deltar i {programme} hos Arbetsförmedlingen, ett program på heltid, "
-                "och omfattas därför inte av det nationella aktivitetskravet.",
-                requirement.full_time_programmes.source,
+        if first.value > after_months:
+            reasons.append(
+                Reason(
+                    "activity_requirement.first_applied",
+                    f"Lagen gäller från {iso(requirement.in_force_from)}, men kravet på att "
+                    "delta i aktiviteter tillämpas första gången på försörjningsstöd som avser "
+                    f"{_month_name(first.value)}; personen kan omfattas tidigast "
+                    f"{iso(first.value)}.",
+                    first.source,
+                )
             )
+    reasons.extend(exclusions)
+    assessment = af_assessment_reason(facts, on, requirement)
+    if assessment is not None:
+        reasons.append(assessment)
+
+    covered = on_support and covered_on(facts, on, requirement)
+    covered_from = _covered_from(facts, on, requirement, covered)
+    if not on_support:
+        text = (
+            f"Personen omfattas inte av aktivitetskravet {iso(on)} eftersom personen inte har "
+            "försörjningsstöd då."
         )
-        national_from = covered_from
-        covered_from = None
-        if programme in policy.state_programmes.value:
-            covered_from, reason = _state_programme(facts, national_from, policy)
-            reasons.append(reason)
-            deciding_source = policy.state_programme_days.source
-
-    if exemption is not None:
-        covered_from = None
-        deciding_source = exemption.source
-
-    if covered_from is None:
-        text = f"Personen omfattas inte av aktivitetskravet {iso(on)}."
-        covered = False
-    elif on >= covered_from:
-        text = f"Personen omfattas av aktivitetskravet från {iso(covered_from)}."
-        covered = True
-    else:
+    elif covered:
+        text = f"Personen omfattas av aktivitetskravet från {iso(covered_from)}."  # type: ignore[arg-type]
+    elif covered_from is not None:
         text = (
             f"Personen omfattas inte av aktivitetskravet {iso(on)} men kommer att omfattas "
-            f"från {iso(covered_from)}."
+            f"från {iso(covered_from)} om uppgifterna står sig."
         )
-        covered = False
+    else:
+        text = f"Personen omfattas inte av aktivitetskravet {iso(on)}."
     conclusion = "activity_requirement.covered" if covered else "activity_requirement.not_covered"
-    reasons.append(Reason(conclusion, text, deciding_source))
-    return Coverage(covered=covered, covered_from=covered_from, reasons=tuple(reasons))
-
-
-def _state_programme(
-    facts: CoverageFacts, national_from: date | None, policy: Policy
-) -> tuple[date | None, Reason]:
-    programme = facts.af_programme
-    days = policy.state_programme_days
-    if facts.af_programme_since is None:
-        return None, Reason(
-            "policy.state_programme_missing_since",
-            f"Startdatum i {programme} saknas. Kommunala insatser ges först efter {days.value} "
-            "dagar i programmet, så personen räknas inte som omfattad förrän startdatumet är "
-            "registrerat.",
-            days.source,
-        )
-    after_days = facts.af_programme_since + timedelta(days=days.value)
-    covered_from = after_days if national_from is None else max(national_from, after_days)
-    return covered_from, Reason(
-        "policy.state_programme_days",
-        f"Enligt kommunens riktlinje får deltagare i {programme} kommunala insatser efter "
-        f"{days.value} dagar i programmet: i {programme} sedan "
-        f"{iso(facts.af_programme_since)}, alltså från {iso(after_days)}.",
-        days.source,
+    reasons.append(Reason(conclusion, text, requirement.in_force_source))
+    return Coverage(
+        covered=covered,
+        covered_from=covered_from if on_support else None,
+        exclusions=tuple(exclusions),
+        reasons=tuple(reasons),
     )
+
+
+_MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def _month_name(day: date) -> str:
+    return f"{_MONTHS[day.month - 1]} {day.year}"

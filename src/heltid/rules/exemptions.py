@@ -32,6 +32,7 @@ class ExemptionDecision:
     origin: str  # EXPLICIT | FROM_REASON_CODE | FROM_AF_PROGRAMME
     label: str  # Swedish
     source: str
+    statute: str  # how the group stands under the statute, Swedish
 
 
 def parse_exemption(value: str) -> ExemptionGroup:
@@ -51,7 +52,9 @@ def resolve_exemption(facts: CoverageFacts, policy: Policy) -> ExemptionDecision
     """Explicit exemption first, then one implied by the AF programme, then by the reason code."""
     if facts.exemption is not None:
         definition = policy.group(parse_exemption(facts.exemption))
-        return ExemptionDecision(definition.code, EXPLICIT, definition.label, definition.source)
+        return ExemptionDecision(
+            definition.code, EXPLICIT, definition.label, definition.source, definition.statute
+        )
     implied = policy.exemption_for_af_programme(facts.af_programme)
     origin = FROM_AF_PROGRAMME
     if implied is None:
@@ -59,8 +62,10 @@ def resolve_exemption(facts: CoverageFacts, policy: Policy) -> ExemptionDecision
         origin = FROM_REASON_CODE
     if implied is None:
         return None
-    label = policy.group(implied.exemption).label
-    return ExemptionDecision(implied.exemption, origin, label, implied.source)
+    definition = policy.group(implied.exemption)
+    return ExemptionDecision(
+        implied.exemption, origin, definition.label, implied.source, definition.statute
+    )
 
 
 def effective_exemption(
@@ -88,8 +93,8 @@ def exemption_reasons(
         Reason(
             rule=f"policy.exemption.{decision.origin}",
             text=(
-                f"Undantagen från heltidsaktivering: {decision.label} ({how}). "
-                "Undantaget kan omprövas."
+                f"Kommunens riktlinje: undantagen från heltidsaktivering, {decision.label} "
+                f"({how}). Undantaget kan omprövas. I förhållande till lagen: {decision.statute}"
             ),
             source=decision.source,
         )

@@ -35,31 +35,39 @@ def explain(facts: CoverageFacts, *, on: date, policy: str = "linkoping") -> Exp
     if decision is not None:
         exemption_steps, review_due = exemption_reasons(decision, facts, on=on)
 
-    coverage = assess_coverage(
-        facts,
-        on=on,
-        on_support=on_support,
-        requirement=requirement,
-        policy=rules,
-        exemption=decision,
-    )
-    # Exemption steps go just before the coverage conclusion (the last reason).
+    coverage = assess_coverage(facts, on=on, on_support=on_support, requirement=requirement)
+    # The municipality's exemption steps go just before the coverage conclusion (the last
+    # reason); they never change the statute's answer.
     reasons.extend(coverage.reasons[:-1])
     reasons.extend(exemption_steps)
     reasons.append(coverage.reasons[-1])
+    if decision is not None and coverage.covered:
+        reasons.append(
+            Reason(
+                "policy.exemption.scope",
+                "Kommunens undantagsgrupp lyfter inte lagens aktivitetskrav. Omfattningen "
+                "anpassas i stället individuellt efter personens förmåga (ange timtal och "
+                "skriftligt skäl).",
+                decision.source,
+            )
+        )
 
+    # The municipality's target group is its own policy: it does not follow the statute's
+    # exclusions (decision record 0014); the statute's answer is ``covered`` above.
     target_group = on_support and decision is None
     if target_group:
         target_text = (
-            "Personen ingår i målgruppen för heltidsaktivering: har försörjningsstöd och är "
-            "inte undantagen."
+            "Personen ingår i kommunens målgrupp för heltidsaktivering: har försörjningsstöd "
+            "och är inte undantagen enligt kommunens riktlinje."
         )
     elif not on_support:
         target_text = (
-            "Personen ingår inte i målgruppen eftersom personen inte har försörjningsstöd."
+            "Personen ingår inte i kommunens målgrupp eftersom personen inte har försörjningsstöd."
         )
     else:
-        target_text = "Personen ingår inte i målgruppen eftersom personen är undantagen."
+        target_text = (
+            "Personen ingår inte i kommunens målgrupp eftersom kommunen undantagit personen."
+        )
     reasons.append(Reason("policy.target_group", target_text, rules.source))
 
     priority, priority_reason = assess_priority(
@@ -72,7 +80,7 @@ def explain(facts: CoverageFacts, *, on: date, policy: str = "linkoping") -> Exp
     )
     reasons.append(priority_reason)
 
-    hours, hour_reasons = compute_weekly_hours(facts, on=on, requirement=requirement)
+    hours, hour_reasons = compute_weekly_hours(facts, on=on, requirement=requirement, policy=rules)
     reasons.extend(hour_reasons)
 
     return Explanation(
@@ -111,5 +119,8 @@ def explanation_as_json(e: Explanation) -> dict[str, Any]:
         "exemption": e.exemption,
         "exemption_review_due": e.exemption_review_due,
         "target_group": e.target_group,
-        "reasons": [{"rule": r.rule, "text": r.text, "source": r.source} for r in e.reasons],
+        "reasons": [
+            {"rule": r.rule, "basis": r.basis.value, "text": r.text, "source": r.source}
+            for r in e.reasons
+        ],
     }

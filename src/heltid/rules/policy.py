@@ -30,6 +30,7 @@ class ExemptionGroupDefinition:
     code: ExemptionGroup
     label: str  # Swedish
     source: str
+    statute: str  # how the group stands under the statute (decision record 0014), Swedish
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class Policy:
     max_months_to_activation: Sourced[int]
     state_programmes: Sourced[tuple[str, ...]]
     state_programme_days: Sourced[int]
+    child_under_age: Sourced[int]
+    child_reduction_hours: Sourced[int]
     casework: CaseworkDeadlines
     referrals: ReferralRules
 
@@ -153,6 +156,7 @@ def _groups(
                 code=code,
                 label=text(entry, "label", where=entry_where),
                 source=text(entry, "source", where=entry_where),
+                statute=text(entry, "statute", where=entry_where),
             )
         )
     missing = [code.value for code in ExemptionGroup if all(item.code != code for item in result)]
@@ -211,6 +215,12 @@ def _parse(name: str, version: ParameterVersion) -> Policy:
         ),
         state_programmes=sourced_strings(data, "state_programmes", where=where),
         state_programme_days=sourced_int(data, "state_programme_days", where=where),
+        child_under_age=sourced_int(
+            table(data, "hours", where=where), "child_under_age", where=f"{where}.hours"
+        ),
+        child_reduction_hours=sourced_int(
+            table(data, "hours", where=where), "child_reduction", where=f"{where}.hours"
+        ),
         casework=_casework(table(data, "casework", where=where), where=f"{where}.casework"),
         referrals=_referrals(table(data, "referrals", where=where), where=f"{where}.referrals"),
     )

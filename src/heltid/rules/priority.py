@@ -35,7 +35,8 @@ def assess_priority(
         )
     if exempt:
         return _not_applicable(
-            "Ingen prioritering: personen är undantagen från heltidsaktivering.", policy.source
+            "Ingen prioritering: personen är undantagen, enligt lag eller av kommunen.",
+            policy.source,
         )
 
     programme = facts.af_programme

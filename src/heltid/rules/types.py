@@ -36,6 +36,28 @@ class ReasonGroup(StrEnum):
 AF_PROGRAMMES: tuple[str, ...] = ("none", "JOB", "UGA", "etablering", "other")
 
 
+class Basis(StrEnum):
+    """What a reason rests on; pages show law and the municipality's policy apart."""
+
+    LAW = "law"  # the statute (SFS) or its proposition
+    READING = "reading"  # Heltid's reading where the statute leaves a choice (decision record)
+    POLICY = "policy"  # the municipality's own policy, not law
+    FACT = "fact"  # what the registry records about the person
+
+
+def basis_of_rule(rule: str) -> Basis:
+    """The basis a rule id implies: ``policy.*``, ``reading.*`` and ``fact.*``/``support.*``;
+    everything else is the statute's."""
+    head = rule.split(".", 1)[0]
+    if head == "policy":
+        return Basis.POLICY
+    if head == "reading":
+        return Basis.READING
+    if head in {"fact", "support"}:
+        return Basis.FACT
+    return Basis.LAW
+
+
 @dataclass(frozen=True)
 class Reason:
     """One step of a decision, shown to staff on the person page."""
@@ -43,6 +65,29 @@ class Reason:
     rule: str  # stable machine id, e.g. "activity_requirement.consecutive_months"
     text: str  # plain Swedish sentence
     source: str  # legal or policy source
+
+    @property
+    def basis(self) -> Basis:
+        return basis_of_rule(self.rule)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A dated fact about a person: what (``kind``), from when and until when (inclusive).
+
+    ``starts_on`` None means "since before anything we know"; ``ends_on`` None means ongoing.
+    ``hours`` is hours per week where the kind has them (occupations).
+    """
+
+    kind: str
+    starts_on: date | None = None
+    ends_on: date | None = None
+    hours: Decimal | None = None
+
+    def covers(self, on: date) -> bool:
+        return (self.starts_on is None or self.starts_on <= on) and (
+            self.ends_on is None or on <= self.ends_on
+        )
 
 
 @dataclass(frozen=True)
@@ -56,12 +101,22 @@ class CoverageFacts:
     support_until: date | None = None
     af_programme: str = "none"  # one of AF_PROGRAMMES
     af_programme_since: date | None = None
+    af_programme_until: date | None = None  # last day in the programme, if known
+    # Arbetsförmedlingen's assessment that the programme does not give enough activity
+    # (the person may be covered), from this day.
+    af_assessment_from: date | None = None
     reason_code: str | None = None  # label
     reason_group: str | None = None  # ReasonGroup value
     exemption: str | None = None  # explicit, decided ExemptionGroup value
     exemption_review_on: date | None = None
     children_birth_dates: tuple[date, ...] = ()
-    part_time_hours: Decimal = Decimal(0)
+    part_time_hours: Decimal = Decimal(0)  # work, hours a week, without dates
+    # Dated facts (kind codes: see rules.requirement): occupations with hours a week
+    # (work, studies, state/municipal/regional interventions), social-insurance benefits,
+    # school attendance (grundskola, gymnasieskola).
+    occupations: tuple[Period, ...] = ()
+    benefits: tuple[Period, ...] = ()
+    schooling: tuple[Period, ...] = ()
     individual_weekly_hours: Decimal | None = None
     individual_hours_reason: str = ""
 

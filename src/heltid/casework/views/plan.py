@@ -63,10 +63,10 @@ from heltid.registry.facts import coverage_facts
 from heltid.registry.models import Person
 from heltid.rules import Explanation, explain
 from heltid.rules.dates import age_on
+from heltid.rules.hours import is_hours_reason
 
 # The explanation's reasons that set the weekly target, and the one for young children.
-HOURS_RULES = "hours."
-CHILD_RULE = "hours.child_reduction"
+CHILD_RULE = "policy.hours.child_reduction"
 
 
 # --- Reads ----------------------------------------------------------------------------------
@@ -140,7 +140,7 @@ def _plan_context(
         "hours_state": _hours_state(hours),
         "proposed_hours": proposed,
         "explanation": explanation,
-        "hours_reasons": [r for r in explanation.reasons if r.rule.startswith(HOURS_RULES)],
+        "hours_reasons": [r for r in explanation.reasons if is_hours_reason(r)],
         "signed_current": bool(plan.signed_on) and plan.signed_version == plan.version,
         "today": today,
         **_family(person, explanation, today),
@@ -261,7 +261,7 @@ def _plan_new(request: HttpRequest, person: Person, *, today: date, may_edit: bo
             "form": form,
             "formset": formset,
             "explanation": explanation,
-            "hours_reasons": [r for r in explanation.reasons if r.rule.startswith(HOURS_RULES)],
+            "hours_reasons": [r for r in explanation.reasons if is_hours_reason(r)],
             "today": today,
             **_family(person, explanation, today),
         },

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 class ActivityType(models.TextChoices):
-    """The law's four kinds of activity (SoL 12 kap.), plus health and other."""
+    """The law's four kinds of activity (socialtjänstlagen (2025:400), aktivitetskravet
+    (prop. 2025/26:207)), plus health and other."""
 
     WORK_ABILITY = "work_ability", _("Raises the ability to work")
     LANGUAGE = "language", _("Language")

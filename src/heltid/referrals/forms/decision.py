@@ -1,4 +1,7 @@
-"""The decision after a signal (SoL 12 kap. 5 §)."""
+"""The decision after a signal (socialtjänstlagen (2025:400), aktivitetskravet
+(prop. 2025/26:207)): the finding on an acceptable reason decides the allowed outcomes, and a
+refusal or reduction needs the consequences for children (barnets bästa-prövning). The service
+checks the same rules (:mod:`heltid.referrals.services.decision`)."""
 
 from __future__ import annotations
 
@@ -11,11 +14,27 @@ from django.utils.translation import ngettext
 
 from heltid.catalog.forms import DateInput
 from heltid.referrals.models import DecisionOutcome
+from heltid.referrals.models.decision import SANCTIONS, DecisionFinding
+from heltid.referrals.services.decision import child_impact_error, outcome_error
 
 MAX_AMOUNT = 1_000_000
 
 
 class DecisionForm(forms.Form):
+    finding = forms.ChoiceField(
+        label=_("Did the person decline or stay away without an acceptable reason?"),
+        choices=DecisionFinding.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "If yes, the support must be refused or reduced. No action only if there was an "
+            "acceptable reason or the person did not decline."
+        ),
+        error_messages={
+            "required": _(
+                "Choose whether the person declined or stayed away without an acceptable reason."
+            )
+        },
+    )
     outcome = forms.ChoiceField(
         label=_("Decision"), choices=DecisionOutcome.choices, widget=forms.RadioSelect
     )
@@ -37,11 +56,22 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     child_impact = forms.CharField(
-        label=_("Consequences for children"),
+        label=_("Consequences for children (barnets bästa-prövning)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+
+    # First the finding and its assessment, then the decision that follows from them.
+    field_order = [
+        "finding",
+        "acceptable_reason",
+        "outcome",
+        "amount",
+        "reason",
+        "child_impact",
+        "decided_on",
+    ]
 
     def __init__(self, data: Any = None, *, today: date, children_ages: list[int]) -> None:
         super().__init__(data, initial={"decided_on": today})
@@ -50,6 +80,9 @@ class DecisionForm(forms.Form):
         field = self.fields["child_impact"]
         if children_ages:
             field.required = True
+            field.error_messages["required"] = child_impact_error(
+                DecisionOutcome.NO_ACTION, children=True
+            )
             field.help_text = ngettext(
                 "A child lives in the household (age %(ages)s): describe how the decision "
                 "affects the child.",
@@ -58,7 +91,11 @@ class DecisionForm(forms.Form):
                 len(children_ages),
             ) % {"ages": ", ".join(str(a) for a in children_ages)}
         else:
-            field.help_text = _("No children live in the household.")
+            field.help_text = _(
+                "No children live in the household. For a refusal or reduction, write whether "
+                "any child is affected all the same, for example a child who lives with the "
+                "person part of the time."
+            )
 
     def clean_decided_on(self) -> date:
         value: date = self.cleaned_data["decided_on"]
@@ -68,12 +105,25 @@ class DecisionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        outcome, finding = data.get("outcome"), data.get("finding")
         if (
-            data.get("outcome") == DecisionOutcome.REDUCTION
+            outcome == DecisionOutcome.REDUCTION
             and not data.get("amount")
             and "amount" not in self.errors
         ):
             self.add_error("amount", _("Enter the reduction in kronor."))
+        if outcome and finding:
+            wrong = outcome_error(finding, outcome)
+            if wrong:
+                self.add_error("outcome", wrong)
+        if (
+            outcome in SANCTIONS
+            and not data.get("child_impact", "").strip()
+            and "child_impact" not in self.errors
+        ):
+            self.add_error(
+                "child_impact", child_impact_error(outcome, children=bool(self.children_ages))
+            )
         return data
 
 

@@ -1,5 +1,6 @@
-"""Signals to the benefit officer, the officer's decisions under SoL 12 kap. 5 §, and
-notifications to Arbetsförmedlingen."""
+"""Signals to the benefit officer, the officer's decisions under the activity requirement
+(socialtjänstlagen (2025:400), aktivitetskravet (prop. 2025/26:207)), and notifications to
+Arbetsförmedlingen."""
 
 from __future__ import annotations
 
@@ -60,8 +61,38 @@ class DecisionOutcome(models.TextChoices):
     REFUSAL = "refusal", _("Refusal of support")
 
 
+# The outcomes that refuse or reduce continued support.
+SANCTIONS = (DecisionOutcome.REDUCTION, DecisionOutcome.REFUSAL)
+
+
+class DecisionFinding(models.TextChoices):
+    """What the officer found: did the person decline (or stay away) without an acceptable
+    reason? Only that finding requires a refusal or reduction; the others allow no action."""
+
+    NO_ACCEPTABLE_REASON = (
+        "no_acceptable_reason",
+        _("Yes – declined or stayed away without an acceptable reason"),
+    )
+    ACCEPTABLE_REASON = "acceptable_reason", _("No – there was an acceptable reason")
+    DID_NOT_DECLINE = "did_not_decline", _("No – the person did not decline or stay away")
+
+
+def outcome_allowed(finding: str, outcome: str) -> bool:
+    """The statute's rule: "Om den enskilde utan godtagbart skäl avböjer att delta i insatser
+    enligt aktivitetskravet ska socialnämnden vägra eller sätta ned fortsatt
+    försörjningsstöd" (the government's description of prop. 2025/26:207). So without an
+    acceptable reason the outcome is a refusal or a reduction, never no action; with one, or
+    when the person did not decline, the activity requirement gives no ground for either."""
+    if finding == DecisionFinding.NO_ACCEPTABLE_REASON:
+        return outcome in SANCTIONS
+    return outcome == DecisionOutcome.NO_ACTION
+
+
 class Decision(models.Model):
-    """The benefit officer's decision after a signal (SoL 2025:400 12 kap. 5 §)."""
+    """The benefit officer's decision after a signal (socialtjänstlagen (2025:400),
+    aktivitetskravet (prop. 2025/26:207)): the finding on an acceptable reason, with the
+    written assessment, decides which outcomes are allowed (:func:`outcome_allowed`).
+    ``finding`` is empty only on decisions recorded before it was asked for."""
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="decisions"
@@ -75,6 +106,12 @@ class Decision(models.Model):
         related_name="decision",
     )
     outcome = models.CharField(_("decision"), max_length=20, choices=DecisionOutcome.choices)
+    finding = models.CharField(
+        _("declined without an acceptable reason?"),
+        max_length=30,
+        choices=DecisionFinding.choices,
+        blank=True,
+    )
     decided_on = models.DateField(_("decided on"))
     reason = models.TextField(_("reasons for the decision"))
     acceptable_reason = models.TextField(_("assessment of acceptable reason"))
@@ -101,6 +138,12 @@ class Decision(models.Model):
                 condition=Q(outcome="reduction") | Q(amount__isnull=True),
                 name="decision_amount_only_for_reduction",
             ),
+            models.CheckConstraint(
+                condition=Q(finding="")
+                | Q(finding="no_acceptable_reason", outcome__in=["reduction", "refusal"])
+                | Q(finding__in=["acceptable_reason", "did_not_decline"], outcome="no_action"),
+                name="decision_outcome_follows_finding",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +151,7 @@ class Decision(models.Model):
 
 
 class NotificationKind(models.TextChoices):
+    MAY_BE_COVERED = "may_be_covered", _("May be covered by the activity requirement")
     PARTICIPATING = "participating", _("Takes part in municipal activation")
     STARTED = "started", _("Started an intervention")
     ENDED = "ended", _("Ended an intervention")
@@ -116,8 +160,11 @@ class NotificationKind(models.TextChoices):
 
 
 class AfNotification(models.Model):
-    """Information to Arbetsförmedlingen about a participant (SoL 12 kap.): what, when, who;
-    exported in batches and then marked sent."""
+    """Information to Arbetsförmedlingen about a person (socialtjänstlagen (2025:400),
+    aktivitetskravet (prop. 2025/26:207)): that the person may be covered by the activity
+    requirement, takes part, started or ended; what, when, who; exported in batches and then
+    marked sent. ``covered_from`` is set on ``may_be_covered`` rows only: one row per person
+    and coverage start."""
 
     person = models.ForeignKey(
         Person,
@@ -138,11 +185,24 @@ class AfNotification(models.Model):
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     batch = models.CharField(_("export batch"), max_length=40, blank=True)
+    covered_from = models.DateField(_("may be covered from"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("notification to Arbetsförmedlingen")
         verbose_name_plural = _("notifications to Arbetsförmedlingen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="may_be_covered", covered_from__isnull=False)
+                | (~Q(kind="may_be_covered") & Q(covered_from__isnull=True)),
+                name="af_covered_from_only_for_may_be_covered",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "covered_from"],
+                condition=Q(kind="may_be_covered"),
+                name="af_may_be_covered_once_per_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind}"

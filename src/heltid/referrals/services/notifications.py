@@ -1,5 +1,8 @@
-"""Notifications to Arbetsförmedlingen (SoL 12 kap.): recorded one row each — who, what, when
-— and exported in batches later (see ``docs/af-notifications.md``)."""
+"""Notifications to Arbetsförmedlingen (socialtjänstlagen (2025:400), aktivitetskravet
+(prop. 2025/26:207)): recorded one row each — who, what, when — and exported in batches later
+(see ``docs/af-notifications.md``). The social welfare board tells Arbetsförmedlingen when a
+person may be covered by the activity requirement (:func:`notify_may_be_covered`), when
+participation starts and when it ends (``referrals.services.referral``)."""
 
 from __future__ import annotations
 
@@ -8,18 +11,30 @@ import io
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from heltid.accounts.permissions import persons_visible_q
 from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_entries
+from heltid.clock import moment_of
 from heltid.referrals.models import AfNotification, NotificationKind
 from heltid.registry.models import Person
 from heltid.registry.selectors import shown_name
+
+
+def _plain_kind(kind: str) -> NotificationKind:
+    """``kind`` for notify/notify_many; a kind outside the list is a programming error, and so
+    is ``may_be_covered``, which has its coverage start (:func:`notify_may_be_covered`)."""
+    checked = NotificationKind(kind)
+    if checked == NotificationKind.MAY_BE_COVERED:
+        raise ValueError("record may_be_covered with notify_may_be_covered")
+    return checked
 
 
 def notify(
@@ -28,7 +43,7 @@ def notify(
     """Record that Arbetsförmedlingen is to be told ``text`` about ``person``, recorded ``at``
     (default: now). The row is pending until an export marks it sent; django-auditlog records
     the creation."""
-    NotificationKind(kind)  # a kind outside the list is a programming error
+    _plain_kind(kind)
     with transaction.atomic():
         return AfNotification.objects.create(
             person=person,
@@ -37,6 +52,34 @@ def notify(
             created_by=acting_user if getattr(acting_user, "pk", None) else None,
             created_at=at or timezone.now(),
         )
+
+
+def notify_may_be_covered(
+    person: Person, *, covered_from: date, user: Any, today: date
+) -> AfNotification | None:
+    """Record, once per person and coverage start, that Arbetsförmedlingen is to be told that
+    ``person`` may be covered by the activity requirement from ``covered_from`` ("Socialnämnden
+    ska meddela Arbetsförmedlingen när en arbetssökande kan vara aktuell för
+    aktivitetskravet"), recorded on ``today`` by ``user`` (None: the system). Returns the new
+    row, or None when that coverage start was already recorded (sent or not): calling again
+    records nothing. A different ``covered_from`` (coverage that begins again) is a new row."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("May be covered by the activity requirement from %(day)s.") % {
+            "day": covered_from.isoformat()
+        }
+    with transaction.atomic():
+        # the partial unique constraint (person, covered_from) settles two simultaneous calls
+        note, created = AfNotification.objects.get_or_create(
+            person=person,
+            kind=NotificationKind.MAY_BE_COVERED,
+            covered_from=covered_from,
+            defaults={
+                "text": text[:300],
+                "created_by": user if getattr(user, "pk", None) else None,
+                "created_at": moment_of(today),
+            },
+        )
+    return note if created else None
 
 
 def notify_many(
@@ -49,7 +92,7 @@ def notify_many(
     rows = [
         AfNotification(
             person_id=person_id,
-            kind=NotificationKind(kind),
+            kind=_plain_kind(kind),
             text=text[:300],
             created_by=by,
             created_at=created_at,

@@ -200,6 +200,7 @@ def waiting_priority_of(referral: Referral, *, on: date) -> WaitingPriority | No
             "support_periods",
             Prefetch("exemptions", queryset=Exemption.objects.order_by("-decided_on")),
             Prefetch("household__children", queryset=Child.objects.order_by("birth_date")),
+            "facts",
         )
         .get(pk=referral.person_id)
     )

@@ -1,4 +1,5 @@
-"""Signals to benefit officers, their decisions (SoL 12 kap. 5 §), notifications to AF.
+"""Signals to benefit officers, their decisions (socialtjänstlagen (2025:400), aktivitetskravet
+(prop. 2025/26:207)), notifications to AF.
 
 Signals and decisions are for benefit officers (SIGNAL_HANDLE) only: provider staff have no
 page, panel or export with them. Every page scopes to the persons the user may see."""
@@ -9,6 +10,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -29,6 +31,7 @@ from heltid.referrals.services.decision import decision_record
 from heltid.referrals.services.notifications import FORMATS, export_pending, pending_for
 from heltid.registry.models import Person
 from heltid.registry.selectors import shown_name
+from heltid.rules.policy import load_policy
 
 PAGE_SIZE = 50
 SENT_SHOWN = 100
@@ -94,6 +97,16 @@ def signal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/signal_list.html", {"page": page, "rows": rows})
 
 
+def _absence_policy(today: date) -> dict[str, Any]:
+    """The municipality's policy on when absence reaches the officer: not law, shown apart."""
+    policy = load_policy(settings.HELTID_POLICY, today)
+    return {
+        "days": policy.referrals.unexcused_absence_days.value,
+        "period": policy.referrals.absence_period_days.value,
+        "source": policy.source,
+    }
+
+
 @requires(Perm.SIGNAL_HANDLE)
 def decision_new(request: HttpRequest, signal_id: int) -> HttpResponse:
     signal = (
@@ -118,6 +131,7 @@ def decision_new(request: HttpRequest, signal_id: int) -> HttpResponse:
             decision_record(
                 signal=signal,
                 outcome=data["outcome"],
+                finding=data["finding"],
                 decided_on=data["decided_on"],
                 reason=data["reason"],
                 acceptable_reason=data["acceptable_reason"],
@@ -150,6 +164,7 @@ def decision_new(request: HttpRequest, signal_id: int) -> HttpResponse:
             "days": _evidence([signal]).get(signal.pk, []),
             "form": form,
             "children": children,
+            "policy": _absence_policy(today),
         },
     )
 

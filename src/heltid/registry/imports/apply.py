@@ -16,9 +16,20 @@ from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_entries
 from heltid.bulk import insert_rows
 from heltid.clock import moment_of
+from heltid.registry.fact_history import FactValue, plan_changes
 from heltid.registry.imports.reader import FileError, Table, read_table
 from heltid.registry.imports.rows import COLUMNS, ParsedRow, RowError, parse_row
-from heltid.registry.models import Child, Household, IdKind, Person, ReasonCode, SupportPeriod
+from heltid.registry.models import (
+    Child,
+    FactKind,
+    FactSource,
+    Household,
+    IdKind,
+    Person,
+    PersonFact,
+    ReasonCode,
+    SupportPeriod,
+)
 from heltid.rules.dates import add_months
 
 CHUNK = 5000
@@ -143,18 +154,18 @@ def _parse_all(table: Table, *, today: date, report: ImportReport) -> list[Parse
 class _Lookups:
     reasons: dict[str, int]
     units: dict[str, int]
+    labels: dict[str, str]
 
     @classmethod
     def load(cls) -> _Lookups:
-        reasons = {
-            label.lower(): pk
-            for pk, label in ReasonCode.objects.filter(active=True).values_list("pk", "label")
-        }
+        codes = list(ReasonCode.objects.filter(active=True).values_list("pk", "label"))
+        reasons = {label.lower(): pk for pk, label in codes}
+        labels = {label.lower(): label for _, label in codes}
         units: dict[str, int] = {}
         for pk, code, name in Unit.objects.values_list("pk", "code", "name"):
             units[code.lower()] = pk
             units.setdefault(name.lower(), pk)
-        return cls(reasons=reasons, units=units)
+        return cls(reasons=reasons, units=units, labels=labels)
 
 
 def _check_cross_rows(
@@ -269,18 +280,17 @@ def _write(
     for chunk in _chunks(created_numbers):
         ids.update(Person.objects.filter(personnummer__in=chunk).values_list("personnummer", "pk"))
     period_changes = _write_support_periods(parsed, ids)
+    fact_changes = _write_facts(parsed, ids, lookups.labels, acting_user=acting_user, today=today)
     report.unchanged = len(parsed) - report.created - report.updated
     entries = [
         Entry(Action.CREATE, ids[number], {"source": "import"}) for number in created_numbers
     ]
-    entries += [
-        Entry(Action.CHANGE, existing[number].pk, {"source": "import", "fields": fields})
-        for number, fields in changes.items()
-    ]
-    entries += [
-        Entry(Action.CHANGE, pk, {"source": "import", "fields": ["support_period"]})
-        for pk in period_changes
-    ]
+    entries += _change_entries(
+        {ids[number] for number in created_numbers},
+        {existing[number].pk: fields for number, fields in changes.items()},
+        period_changes,
+        fact_changes,
+    )
     entries.append(
         Entry(
             Action.IMPORT,
@@ -296,6 +306,25 @@ def _write(
     log_entries(
         user=acting_user, entries=entries, page=page, actor=None if acting_user else "import"
     )
+
+
+def _change_entries(
+    created: set[int],
+    fields: dict[int, list[str]],
+    periods: list[int],
+    facts: dict[int, list[str]],
+) -> list[Entry]:
+    """One change entry per person: the fields, the support period and the dated facts."""
+    details: dict[int, dict[str, Any]] = {}
+    for pk, names in fields.items():
+        details.setdefault(pk, {"source": "import"})["fields"] = names
+    for pk in periods:
+        detail = details.setdefault(pk, {"source": "import"})
+        detail["fields"] = [*detail.get("fields", []), "support_period"]
+    for pk, kinds in facts.items():
+        if pk not in created:
+            details.setdefault(pk, {"source": "import"})["facts"] = kinds
+    return [Entry(Action.CHANGE, pk, detail) for pk, detail in details.items()]
 
 
 def _write_households(parsed: Sequence[ParsedRow]) -> dict[str, int]:
@@ -344,6 +373,91 @@ def _write_households(parsed: Sequence[ParsedRow]) -> dict[str, int]:
         ],
     )
     return ids
+
+
+def desired_facts(
+    row: ParsedRow, reason_label: str
+) -> dict[str | tuple[str, str], list[FactValue]]:
+    """What a row says about the person's dated facts, by kind; kinds whose columns are not in
+    the file are left out, so an old file changes nothing about them."""
+    wanted: dict[str | tuple[str, str], list[FactValue]] = {}
+    programme = (
+        [
+            FactValue(
+                FactKind.PROGRAMME,
+                row.af_programme,
+                None,
+                row.af_programme_since,
+                row.af_programme_until,
+            )
+        ]
+        if row.af_programme != "none"
+        else []
+    )
+    wanted[FactKind.PROGRAMME] = programme
+    if row.af_assessment_on is not None:
+        wanted[FactKind.AF_ASSESSMENT] = [
+            FactValue(FactKind.AF_ASSESSMENT, "insufficient", None, row.af_assessment_on)
+        ]
+    for value, hours in (
+        ("work", row.part_time_hours),
+        ("studies", row.studies_hours),
+        (row.intervention_kind, row.intervention_hours),
+    ):
+        if hours is not None:
+            facts = [FactValue(FactKind.OCCUPATION, value, hours)] if hours > 0 else []
+            wanted[(FactKind.OCCUPATION, value)] = facts
+    if row.benefit is not None:
+        wanted[FactKind.BENEFIT] = (
+            [FactValue(FactKind.BENEFIT, row.benefit, None, row.benefit_since, row.benefit_until)]
+            if row.benefit
+            else []
+        )
+    if row.school is not None:
+        wanted[FactKind.SCHOOLING] = (
+            [FactValue(FactKind.SCHOOLING, row.school)] if row.school else []
+        )
+    wanted[FactKind.REASON_CODE] = [FactValue(FactKind.REASON_CODE, reason_label)]
+    return wanted
+
+
+def _write_facts(
+    parsed: Sequence[ParsedRow],
+    ids: dict[str, int],
+    labels: dict[str, str],
+    *,
+    acting_user: Any,
+    today: date,
+) -> dict[int, list[str]]:
+    """Record what changed in each person's dated facts; returns the kinds changed per person."""
+    person_ids = [ids[r.personnummer] for r in parsed]
+    current: dict[int, list[PersonFact]] = {}
+    for start in range(0, len(person_ids), CHUNK):
+        for fact in PersonFact.objects.filter(
+            person_id__in=person_ids[start : start + CHUNK], superseded_on__isnull=True
+        ):
+            current.setdefault(fact.person_id, []).append(fact)
+    supersede: list[PersonFact] = []
+    create: list[PersonFact] = []
+    changed: dict[int, list[str]] = {}
+    for row in parsed:
+        pk = ids[row.personnummer]
+        old, new = plan_changes(
+            pk,
+            current.get(pk, []),
+            desired_facts(row, labels[row.reason_code]),
+            change_from=row.change_from or today,
+            today=today,
+            source=FactSource.IMPORT,
+            user=acting_user,
+        )
+        if old or new:
+            changed[pk] = sorted({f.kind for f in (*old, *new)})
+        supersede.extend(old)
+        create.extend(new)
+    PersonFact.objects.bulk_update(supersede, ["superseded_on"], batch_size=1000)
+    insert_rows(PersonFact, create)
+    return changed
 
 
 def _write_support_periods(parsed: Sequence[ParsedRow], ids: dict[str, int]) -> list[int]:

@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from heltid.registry.identity import IdentityError, parse_identity
 from heltid.registry.models import AfProgramme
+from heltid.rules.dates import age_on
 
 COLUMNS = (
     "personnummer",
@@ -25,6 +27,39 @@ COLUMNS = (
     "skyddad_identitet",
     "enhet",
 )
+
+# Optional: files without them still import, and leave those facts as they were.
+OPTIONAL_COLUMNS = (
+    "af_program_till",
+    "af_bedomning",
+    "studier_timmar",
+    "insats_timmar",
+    "insats_huvudman",
+    "ersattning",
+    "ersattning_sedan",
+    "ersattning_till",
+    "skolform",
+    "galler_fran",
+)
+
+BENEFIT_VALUES = {
+    "ingen": "",
+    "sjukpenning": "sjukpenning",
+    "sjukersattning": "sjukersattning",
+    "sjukersättning": "sjukersattning",
+    "aktivitetsersattning": "aktivitetsersattning",
+    "aktivitetsersättning": "aktivitetsersattning",
+    "rehabiliteringspenning": "rehabiliteringspenning",
+}
+SCHOOL_VALUES = {
+    "ingen": "",
+    "grundskola": "grundskola",
+    "gymnasieskola": "gymnasieskola",
+    "jamforlig": "jamforlig",
+    "jämförlig": "jamforlig",
+}
+PRINCIPAL_VALUES = {"stat": "state", "kommun": "municipal", "region": "regional"}
+MINIMUM_AGE = 18
 
 AF_VALUES = {
     "ingen": AfProgramme.NONE,
@@ -65,6 +100,17 @@ class ParsedRow:
     af_programme_since: date | None
     protected_identity: bool
     unit: str  # lower-cased unit code or name
+    # optional columns; None = the column is not in the file
+    af_programme_until: date | None = None
+    af_assessment_on: date | None = None
+    studies_hours: Decimal | None = None
+    intervention_hours: Decimal | None = None
+    intervention_kind: str = "state"
+    benefit: str | None = None  # "" = none
+    benefit_since: date | None = None
+    benefit_until: date | None = None
+    school: str | None = None  # "" = none
+    change_from: date | None = None
 
 
 class _Row:
@@ -95,6 +141,22 @@ class _Row:
         if value not in _NO:
             self.fail(column, "Ska vara ja eller nej.")
         return False
+
+    def optional_date(self, column: str, *, today: date, future: bool = False) -> date | None:
+        value = self.values.get(column, "").strip()
+        if not value:
+            return None
+        return self.parse_date(column, value, today=date.max if future else today)
+
+    def choice(self, column: str, choices: dict[str, str]) -> str | None:
+        if column not in self.values:
+            return None
+        value = self.values[column].strip().lower() or "ingen"
+        if value not in choices:
+            allowed = ", ".join(dict.fromkeys(k for k in choices))
+            self.fail(column, f"Ska vara något av: {allowed}.")
+            return None
+        return choices[value]
 
     def parse_date(self, column: str, value: str, *, today: date) -> date | None:
         match = _DATE.match(value)
@@ -192,6 +254,16 @@ def parse_row(number: int, values: dict[str, str], *, today: date) -> ParsedRow 
     if identity is not None and since is not None and since < identity.birth_date.replace(day=1):
         row.fail("bistand_sedan", "Biståndet kan inte ha börjat före födelsen.")
 
+    if identity is not None and age_on(identity.birth_date, today) < MINIMUM_AGE:
+        row.fail(
+            "personnummer",
+            f"Personen är under {MINIMUM_AGE} år. Aktivitetskravet gäller inte barn, och Heltid "
+            "registrerar bara vuxna mottagare.",
+        )
+    optional = _optional_columns(
+        row, values, today=today, af_programme=af_programme, af_since=af_since
+    )
+
     if row.errors or identity is None or since is None or af_programme is None:
         return row.errors or [RowError(number, "", "Raden kunde inte läsas.")]
     return ParsedRow(
@@ -212,4 +284,47 @@ def parse_row(number: int, values: dict[str, str], *, today: date) -> ParsedRow 
         af_programme_since=af_since,
         protected_identity=protected,
         unit=unit,
+        **optional,
     )
+
+
+def _optional_columns(
+    row: _Row,
+    values: dict[str, str],
+    *,
+    today: date,
+    af_programme: str | None,
+    af_since: date | None,
+) -> dict[str, Any]:
+    """The optional columns (dated facts) of a row, as ParsedRow's keyword arguments."""
+    af_until = row.optional_date("af_program_till", today=today, future=True)
+    if af_until is not None and af_since is not None and af_until < af_since:
+        row.fail("af_program_till", "Slutdatumet ligger före startdatumet i programmet.")
+    if af_until is not None and af_programme == AfProgramme.NONE:
+        row.fail("af_program_till", "Ska vara tomt när af_program är ingen.")
+    assessment = row.optional_date("af_bedomning", today=today)
+    studies = row.hours("studier_timmar") if "studier_timmar" in values else None
+    intervention = row.hours("insats_timmar") if "insats_timmar" in values else None
+    principal = row.choice("insats_huvudman", PRINCIPAL_VALUES) or "state"
+    benefit = row.choice("ersattning", BENEFIT_VALUES)
+    benefit_since = row.optional_date("ersattning_sedan", today=today)
+    benefit_until = row.optional_date("ersattning_till", today=today, future=True)
+    if benefit == "" and (benefit_since or benefit_until):
+        row.fail("ersattning_sedan", "Ska vara tomt när ersattning är ingen.")
+    if benefit_since and benefit_until and benefit_until < benefit_since:
+        row.fail("ersattning_till", "Slutdatumet ligger före startdatumet.")
+    school = row.choice("skolform", SCHOOL_VALUES)
+    change_from = row.optional_date("galler_fran", today=today)
+
+    return {
+        "af_programme_until": af_until,
+        "af_assessment_on": assessment,
+        "studies_hours": studies,
+        "intervention_hours": intervention,
+        "intervention_kind": principal,
+        "benefit": benefit,
+        "benefit_since": benefit_since,
+        "benefit_until": benefit_until,
+        "school": school,
+        "change_from": change_from,
+    }

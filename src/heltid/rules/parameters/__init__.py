@@ -235,3 +235,19 @@ def sourced_strings(data: Mapping[str, Any], key: str, *, where: str) -> Sourced
     if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
         raise ParameterError(f"{where}.{key}: value must be a list of strings")
     return Sourced(tuple(str(v) for v in value), source)
+
+
+def sourced_date(data: Mapping[str, Any], key: str, *, where: str) -> Sourced[date]:
+    """A ``{ value = <date>, source = "..." }`` entry."""
+    value, source = _sourced_raw(data, key, where=where)
+    return Sourced(_parse_date(value, where=f"{where}.{key}"), source)
+
+
+def sourced_labels(data: Mapping[str, Any], key: str, *, where: str) -> Sourced[dict[str, str]]:
+    """A ``{ value = { code = "Swedish label", ... }, source = "..." }`` entry."""
+    value, source = _sourced_raw(data, key, where=where)
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        raise ParameterError(f"{where}.{key}: value must be a table of code = label")
+    return Sourced(dict(value), source)

@@ -17,6 +17,7 @@ from heltid.audit.services import log_access
 from heltid.registry.facts import coverage_facts
 from heltid.registry.identity import IdentityError, parse_identity
 from heltid.registry.models import Person
+from heltid.registry.templatetags.reasons import by_basis
 from heltid.rules import explain, explanation_as_json
 
 
@@ -35,13 +36,14 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         person = (
             Person.objects.select_related("reason_code", "household")
-            .prefetch_related("support_periods", "exemptions", "household__children")
+            .prefetch_related("support_periods", "exemptions", "household__children", "facts")
             .filter(personnummer=number)
             .first()
         )
         if person is None:
             raise CommandError("Ingen person med det personnumret finns i registret.")
         on = options["on"] or timezone.localdate()
+        # the facts as known on that day: a later import never changes an earlier answer
         result = explain(coverage_facts(person, on=on), on=on, policy=settings.HELTID_POLICY)
         log_access(
             user=None, action=Action.VIEW, person_id=person.pk, page="cli:explain", actor="cli"
@@ -54,5 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Från: {result.covered_from.isoformat()}")
         self.stdout.write(f"Timmar per vecka: {result.weekly_hours}")
         self.stdout.write(f"Prioritet: {result.priority.text}")
-        for reason in result.reasons:
-            self.stdout.write(f"- {reason.text} ({reason.source})")
+        for _, heading, reasons in by_basis(result.reasons):
+            self.stdout.write(f"{heading}:")
+            for reason in reasons:
+                self.stdout.write(f"- {reason.text} ({reason.source})")

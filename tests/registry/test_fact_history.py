@@ -1,0 +1,167 @@
+"""Dated facts with history (decision record 0015): an import records a change from a day and
+never rewrites the past; `explain --on` an earlier day answers from the facts of that day."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from heltid.demo.recipient_files import recipient_rows
+from heltid.demo.testpersonnummer import adults_aged
+from heltid.registry.imports import import_recipients
+from heltid.registry.imports.rows import COLUMNS, OPTIONAL_COLUMNS
+from heltid.registry.models import FactKind, Person, PersonFact
+from tests.clock import suite_today
+
+TODAY = suite_today()
+FIRST_IMPORT = TODAY - timedelta(days=60)
+LATER_IMPORT = TODAY - timedelta(days=20)
+NUMBERS = adults_aged(TODAY, low=30, high=50)
+
+
+def row(number: str = NUMBERS[0], **changes: str) -> dict[str, str]:
+    base = recipient_rows([number], seed=3, units=("ekb-nord",), on=FIRST_IMPORT)[0]
+    base.update(bistand_sedan=f"{FIRST_IMPORT.year - 2}-01", af_program="ingen")
+    base["af_program_sedan"] = ""
+    return {**base, **changes}
+
+
+def csv_of(rows: Sequence[dict[str, str]]) -> bytes:
+    names = list(COLUMNS) + [c for c in OPTIONAL_COLUMNS if any(c in r for r in rows)]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=names, delimiter=";", restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def run(rows: Sequence[dict[str, str]], *, today: date) -> Any:
+    report = import_recipients(data=csv_of(rows), filename="m.csv", acting_user=None, today=today)
+    assert report.imported, report.as_json()
+    return report
+
+
+def explained(capsys: Any, number: str, on: date) -> Any:
+    call_command("explain", number, "--on", on.isoformat(), "--json")
+    return json.loads(capsys.readouterr().out)
+
+
+def exclusions(result: Any) -> list[str]:
+    return [r["rule"] for r in result["reasons"] if ".exclusion." in r["rule"]]
+
+
+@pytest.mark.django_db
+def test_explain_on_a_past_day__unchanged_by_a_later_import_that_ends_the_programme(
+    staff: Any, capsys: Any
+) -> None:
+    started = FIRST_IMPORT - timedelta(days=100)
+    run([row(af_program="JOB", af_program_sedan=started.isoformat())], today=FIRST_IMPORT)
+    asked = FIRST_IMPORT + timedelta(days=10)
+    before = explained(capsys, NUMBERS[0], asked)
+    assert exclusions(before) == ["activity_requirement.exclusion.full_time_programme"]
+
+    # the benefit system later says the programme ended five days after the first import
+    ended = FIRST_IMPORT + timedelta(days=5)
+    run(
+        [
+            row(
+                af_program="JOB",
+                af_program_sedan=started.isoformat(),
+                af_program_till=ended.isoformat(),
+            )
+        ],
+        today=LATER_IMPORT,
+    )
+    assert explained(capsys, NUMBERS[0], asked) == before  # the past is not rewritten
+    now = explained(capsys, NUMBERS[0], LATER_IMPORT)
+    assert exclusions(now) == []  # from what is known now, the programme has ended
+    facts = PersonFact.objects.filter(kind=FactKind.PROGRAMME).order_by("pk")
+    assert [(f.ends_on, f.recorded_on, f.superseded_on) for f in facts] == [
+        (None, FIRST_IMPORT, LATER_IMPORT),
+        (ended, LATER_IMPORT, None),
+    ]
+
+
+@pytest.mark.django_db
+def test_import__benefit_from_a_day__excludes_from_that_day_and_an_old_file_keeps_it(
+    staff: Any, capsys: Any
+) -> None:
+    run([row()], today=FIRST_IMPORT)
+    since = FIRST_IMPORT + timedelta(days=3)
+    run([row(ersattning="sjukpenning", ersattning_sedan=since.isoformat())], today=LATER_IMPORT)
+    after = explained(capsys, NUMBERS[0], LATER_IMPORT)
+    assert exclusions(after) == ["activity_requirement.exclusion.benefit"]
+    # an old file, without the benefit columns, leaves the benefit as it was
+    report = run([row()], today=LATER_IMPORT)
+    assert report.updated == 0
+    assert PersonFact.objects.filter(kind=FactKind.BENEFIT, superseded_on=None).count() == 1
+    # ending it: "ingen" from a day closes it the day before and keeps the past
+    stop = LATER_IMPORT + timedelta(days=1)
+    run([row(ersattning="ingen", galler_fran=LATER_IMPORT.isoformat())], today=stop)
+    benefit = PersonFact.objects.get(kind=FactKind.BENEFIT, superseded_on=None)
+    assert (benefit.starts_on, benefit.ends_on) == (since, LATER_IMPORT - timedelta(days=1))
+    assert exclusions(explained(capsys, NUMBERS[0], stop)) == []
+    assert exclusions(explained(capsys, NUMBERS[0], LATER_IMPORT)) == [
+        "activity_requirement.exclusion.benefit"
+    ]
+
+
+@pytest.mark.django_db
+def test_import__part_time_and_studies_are_dated_occupations(staff: Any) -> None:
+    run([row(deltid_timmar="20", studier_timmar="10")], today=FIRST_IMPORT)
+    run([row(deltid_timmar="25", studier_timmar="10")], today=LATER_IMPORT)
+    work = PersonFact.objects.filter(kind=FactKind.OCCUPATION, value="work").order_by("pk")
+    assert [(f.hours, f.ends_on, f.superseded_on) for f in work] == [
+        (20, None, LATER_IMPORT),
+        (20, LATER_IMPORT - timedelta(days=1), None),
+        (25, None, None),
+    ]
+    studies = PersonFact.objects.get(kind=FactKind.OCCUPATION, value="studies")
+    assert studies.superseded_on is None  # unchanged, not rewritten
+
+
+@pytest.mark.django_db
+def test_import__a_person_under_18_is_refused_in_swedish(staff: Any) -> None:
+    young = adults_aged(TODAY, low=17, high=17)[0]
+    report = import_recipients(
+        data=csv_of([row(), row(young, hushall="H-UNG")]),
+        filename="m.csv",
+        acting_user=None,
+        today=TODAY,
+    )
+    assert not report.imported
+    assert [(e.row, e.column) for e in report.errors] == [(3, "personnummer")]
+    assert "under 18 år" in report.errors[0].message
+    assert Person.objects.count() == 0  # all or nothing
+
+
+@pytest.mark.django_db
+def test_import__bad_optional_values__field_errors_and_nothing_written(staff: Any) -> None:
+    bad = row(ersattning="semesterlön", skolform="högskola", af_program_till="2020-13-01")
+    report = import_recipients(data=csv_of([bad]), filename="m.csv", acting_user=None, today=TODAY)
+    assert not report.imported
+    assert {e.column for e in report.errors} == {"ersattning", "skolform", "af_program_till"}
+    assert PersonFact.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_person_page__shows_the_fact_history(staff: Any, client: Client) -> None:
+    run([row(deltid_timmar="10")], today=FIRST_IMPORT)
+    run([row(deltid_timmar="15", ersattning="sjukersättning")], today=LATER_IMPORT)
+    person = Person.objects.get()
+    person.unit = staff.officer.unit
+    person.save()
+    client.force_login(staff.officer)
+    body = client.get(f"/personer/{person.pk}/").content.decode()
+    assert 'id="facts-h"' in body
+    assert "sjukersättning" in body
+    assert LATER_IMPORT.isoformat() in body  # the day the old part-time figure was replaced
+    assert body.count("anställning") >= 3  # the first figure, its closed copy, the new one
