@@ -805,6 +805,28 @@ def test_plan_pdf__the_plan_in_swedish_and_logged(staff: Any, own: Any, client: 
     )
 
 
+def test_plan_pdf__hours__law_reading_and_municipal_policy_apart_with_sources(
+    staff: Any, own: Any, client: Client
+) -> None:
+    today = timezone.localdate()
+    Child.objects.create(household=own.household, birth_date=date(today.year - 3, 1, 1))
+    make_plan(own, staff.case_manager, activity("other", "Arbetsträning", 30))
+    client.force_login(staff.case_manager)
+    text = " ".join(pdf_text(client.get(url(own, "pdf/")).content).split())
+    law, reading, policy = (
+        sv("The law: the activity requirement"),
+        sv("Heltid's reading of the law"),
+        sv("The municipality's policy (not law)"),
+    )
+    assert law in text and reading in text and policy in text
+    # the reduction for a young child stands under the municipality's heading, with its source
+    child = text.index("10 timmar mindre eftersom ett barn under 8 år")
+    assert text.index(policy) < child
+    assert "Kommunens riktlinje (Linköping" in text[child:]
+    assert "arbetstidslagen (1982:673) 5 §" in text  # the source of our reading of full time
+    assert "verifiera" not in text.lower()
+
+
 def test_plan_pdf__protected_identity__no_name(staff: Any, client: Client) -> None:
     hidden = PersonFactory(
         unit=staff.unit,

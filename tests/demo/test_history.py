@@ -292,7 +292,7 @@ def _on_support_today(person_ids: Sequence[int]) -> int:
 
 def _participant_pks() -> set[int]:
     rows = population(InsightFilter(start=DAY, end=DAY)).rows
-    return {r.pk for r in rows if r.target_group and r.covered and r.assessed_on}
+    return {r.pk for r in rows if r.target_group and r.activation_from and r.assessed_on}
 
 
 @pytest.mark.django_db

@@ -165,3 +165,85 @@ def test_person_page__shows_the_fact_history(staff: Any, client: Client) -> None
     assert "sjukersättning" in body
     assert LATER_IMPORT.isoformat() in body  # the day the old part-time figure was replaced
     assert body.count("anställning") >= 3  # the first figure, its closed copy, the new one
+
+
+@pytest.mark.django_db
+def test_fact_form__benefit_by_hand__excludes_and_is_logged(
+    staff: Any, person: Any, client: Client
+) -> None:
+    from heltid.audit.models import AccessLog
+    from heltid.registry.facts import coverage_facts
+    from heltid.rules import explain
+
+    client.force_login(staff.officer)
+    since = TODAY - timedelta(days=10)
+    response = client.post(
+        f"/personer/{person.pk}/uppgifter/ny/",
+        {"fact": "benefit:sjukersattning", "starts_on": since.isoformat(), "ends_on": ""},
+    )
+    assert response.status_code == 302
+    fact = PersonFact.objects.get(person=person, kind=FactKind.BENEFIT)
+    assert (fact.value, fact.starts_on, fact.recorded_on) == ("sjukersattning", since, TODAY)
+    assert AccessLog.objects.filter(person=person, action="change", detail__fact="benefit").exists()
+    person = Person.objects.get(pk=person.pk)
+    result = explain(coverage_facts(person, on=TODAY), on=TODAY)
+    assert "activity_requirement.exclusion.benefit" in [r.rule for r in result.reasons]
+
+    # ending it keeps the past: a new version with the last day, the old row superseded
+    response = client.post(
+        f"/personer/{person.pk}/uppgifter/{fact.pk}/avsluta/", {"ends_on": TODAY.isoformat()}
+    )
+    assert response.status_code == 302
+    rows = PersonFact.objects.filter(person=person, kind=FactKind.BENEFIT).order_by("pk")
+    assert [(f.ends_on, f.superseded_on) for f in rows] == [(None, TODAY), (TODAY, None)]
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        pytest.param(
+            {"fact": "occupation:work", "starts_on": "2026-01-05"}, "hours", id="no_hours"
+        ),
+        pytest.param(
+            {"fact": "benefit:sjukpenning", "hours": "10", "starts_on": "2026-01-05"},
+            "hours",
+            id="hours_for_a_benefit",
+        ),
+        pytest.param(
+            {"fact": "benefit:sjukpenning", "starts_on": "2026-03-05", "ends_on": "2026-03-01"},
+            "ends_on",
+            id="ends_before_it_starts",
+        ),
+        pytest.param({"fact": "benefit:semester", "starts_on": "2026-01-05"}, "fact", id="unknown"),
+        pytest.param({"fact": "benefit:sjukpenning", "starts_on": "igår"}, "starts_on", id="date"),
+    ],
+)
+@pytest.mark.django_db
+def test_fact_form__bad_input__field_error_and_nothing_recorded(
+    staff: Any, person: Any, client: Client, data: dict[str, str], field: str
+) -> None:
+    client.force_login(staff.officer)
+    response = client.post(f"/personer/{person.pk}/uppgifter/ny/", data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not PersonFact.objects.filter(person=person, source="form").exists()
+
+
+@pytest.mark.django_db
+def test_fact_form__another_units_person__not_found_and_nothing_recorded(
+    staff: Any, person: Any, client: Client
+) -> None:
+    client.force_login(staff.outsider)
+    response = client.post(
+        f"/personer/{person.pk}/uppgifter/ny/",
+        {"fact": "benefit:sjukpenning", "starts_on": TODAY.isoformat()},
+    )
+    assert response.status_code in (403, 404)
+    fact = PersonFact.objects.filter(person=person).first()
+    assert fact is not None  # the factory's facts
+    ended = client.post(
+        f"/personer/{person.pk}/uppgifter/{fact.pk}/avsluta/", {"ends_on": TODAY.isoformat()}
+    )
+    assert ended.status_code in (403, 404)
+    assert not PersonFact.objects.filter(person=person, superseded_on__isnull=False).exists()
+    assert not PersonFact.objects.filter(person=person, kind=FactKind.BENEFIT).exists()

@@ -544,12 +544,13 @@ def entry_month(*, covered_from: date, support_since: date, today: date) -> date
 
 
 def current_participants(today: date, steps: Sequence[Step]) -> list[CurrentParticipant]:
-    """Everyone in the target group covered on ``today`` with an assessment."""
+    """Everyone in the municipality's activation on ``today`` (covered by the statute, or a
+    JOB/UGA participant past the policy's days) with an assessment."""
     index = {step.pk: number for number, step in enumerate(steps)}
     rows = [
         r
         for r in population(InsightFilter(start=today, end=today)).rows
-        if r.target_group and r.covered and r.covered_from and r.assessed_on
+        if r.target_group and r.activation_from and r.assessed_on
     ]
     pks = [r.pk for r in rows]
     since: dict[int, date] = {}
@@ -568,10 +569,10 @@ def current_participants(today: date, steps: Sequence[Step]) -> list[CurrentPart
     managers = _unit_case_managers()
     result = []
     for r in rows:
-        assert r.covered_from is not None
+        assert r.activation_from is not None
         number, manager = persons[r.pk]
         requested = index.get(r.requested_step_id) if r.requested_step_id else None
-        entry = entry_month(covered_from=r.covered_from, support_since=since[r.pk], today=today)
+        entry = entry_month(covered_from=r.activation_from, support_since=since[r.pk], today=today)
         result.append(
             CurrentParticipant(
                 Participant(key=number, entry=entry, requested=requested),

@@ -69,6 +69,7 @@ from heltid.registry.models import (
 from heltid.rules import CoverageFacts, ExemptionGroup, explain
 from heltid.rules.dates import add_months, age_on, month_start
 from heltid.rules.deadlines import DeadlineKind, DeadlineState, casework_deadlines
+from heltid.rules.explanation import activation_from
 from heltid.rules.policy import load_policy
 from heltid.rules.types import Period
 
@@ -178,6 +179,9 @@ class PersonFacts(NamedTuple):
     plan_hours: Decimal
     has_ongoing: bool
     reason_code: str = ""  # the försörjningshinder's label
+    # in the municipality's activation from (rules.activation_from); live rows only, not kept
+    # in snapshots
+    activation_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -345,6 +349,7 @@ def population(f: InsightFilter) -> Population:
                 covered_from=explanation.covered_from,
                 exemption=explanation.exemption,
                 weekly_hours=explanation.weekly_hours,
+                activation_from=activation_from(explanation),
                 assessed_on=assessed,
                 plan_on=plan_on,
                 first_activity_on=first_activity,

@@ -14,6 +14,7 @@ from heltid.accounts.models import Unit
 from heltid.registry.identity import Identity, IdentityError, parse_identity
 from heltid.registry.models import AfProgramme, Person, ReasonCode
 from heltid.registry.models.exemption import EXEMPTION_CHOICES
+from heltid.rules.requirement import activity_requirement
 
 MAX_UPLOAD_NAME = 200
 
@@ -168,3 +169,65 @@ class ImportForm(forms.Form):
         if len(upload.name) > MAX_UPLOAD_NAME:
             raise forms.ValidationError(_("The file name is too long."))
         return upload
+
+
+def _fact_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    requirement = activity_requirement(timezone.localdate())
+    benefits = {**requirement.benefits.value, **requirement.benefits_by_reading.value}
+    return [
+        (
+            str(_("Social-insurance benefit")),
+            [(f"benefit:{code}", label) for code, label in benefits.items()],
+        ),
+        (
+            str(_("School")),
+            [
+                (f"schooling:{code}", label)
+                for code, label in requirement.school_forms.value.items()
+            ],
+        ),
+        (
+            str(_("Occupation (hours per week)")),
+            [
+                (f"occupation:{code}", label)
+                for code, label in requirement.occupations.value.items()
+            ],
+        ),
+        (
+            str(_("Arbetsförmedlingen")),
+            [("af_assessment:insufficient", str(_("Activity in the programme not enough")))],
+        ),
+    ]
+
+
+class FactForm(forms.Form):
+    """A dated fact recorded by hand (the import records the same in bulk)."""
+
+    fact = forms.ChoiceField(label=_("Fact"), choices=_fact_choices)
+    hours = forms.DecimalField(
+        label=_("Hours per week"),
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=Decimal(80),
+        decimal_places=1,
+        help_text=_("Only for an occupation."),
+    )
+    starts_on = forms.DateField(label=_("From"))
+    ends_on = forms.DateField(label=_("To (last day)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = str(data.get("fact", "")).split(":", 1)[0]
+        hours = data.get("hours")
+        if kind == "occupation" and hours is None and "hours" not in self.errors:
+            self.add_error("hours", _("Give the hours per week of the occupation."))
+        if kind and kind != "occupation" and hours is not None:
+            self.add_error("hours", _("Hours are given only for an occupation."))
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The last day cannot be before the first."))
+        return data
+
+
+class FactEndForm(forms.Form):
+    ends_on = forms.DateField(label=_("Last day"))

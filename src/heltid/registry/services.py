@@ -6,8 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from heltid.accounts.models import Unit
 from heltid.audit.models import Action
@@ -161,3 +163,72 @@ def exemption_end(
         detail={"exemption_ended": exemption.group},
     )
     return exemption
+
+
+@transaction.atomic
+def fact_record(
+    *,
+    person: Person,
+    kind: str,
+    value: str,
+    hours: Decimal | None,
+    starts_on: date,
+    ends_on: date | None,
+    acting_user: Any,
+    today: date | None = None,
+    page: str = "",
+) -> PersonFact:
+    """Record a dated fact by hand; nothing recorded earlier changes (decision record 0015)."""
+    fact = PersonFact.objects.create(
+        person=person,
+        kind=kind,
+        value=value,
+        hours=hours,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        recorded_on=today or timezone.localdate(),
+        source=FactSource.FORM,
+        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    log_access(
+        user=acting_user,
+        action=Action.CHANGE,
+        person_id=person.pk,
+        page=page,
+        detail={"fact": kind, "value": value},
+    )
+    return fact
+
+
+@transaction.atomic
+def fact_end(
+    *, fact: PersonFact, ends_on: date, acting_user: Any, today: date | None = None, page: str = ""
+) -> PersonFact:
+    """End an open fact on ``ends_on``: the row is superseded by a version with the end date,
+    so the facts known before today stay as they were."""
+    today = today or timezone.localdate()
+    if fact.superseded_on is not None:
+        raise ValidationError({"ends_on": _("This fact has already been replaced.")})
+    if fact.starts_on is not None and ends_on < fact.starts_on:
+        raise ValidationError({"ends_on": _("The last day cannot be before the first.")})
+    fact.superseded_on = today
+    fact.save(update_fields=["superseded_on"])
+    ended = PersonFact.objects.create(
+        person_id=fact.person_id,
+        kind=fact.kind,
+        value=fact.value,
+        hours=fact.hours,
+        starts_on=fact.starts_on,
+        ends_on=ends_on,
+        recorded_on=today,
+        source=FactSource.FORM,
+        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    log_access(
+        user=acting_user,
+        action=Action.CHANGE,
+        person_id=fact.person_id,
+        page=page,
+        detail={"fact_ended": fact.kind, "value": fact.value},
+    )
+    return ended

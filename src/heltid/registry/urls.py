@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:person_id>/timmar/", views.weekly_hours_edit, name="weekly_hours_edit"),
     path("<int:person_id>/undantag/", views.exemption_add, name="exemption_add"),
     path("<int:person_id>/undantag/avsluta/", views.exemption_end, name="exemption_end"),
+    path("<int:person_id>/uppgifter/ny/", views.fact_add, name="fact_add"),
+    path("<int:person_id>/uppgifter/<int:fact_id>/avsluta/", views.fact_end, name="fact_end"),
 ]

@@ -8,10 +8,10 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,8 @@ from heltid.registry import services
 from heltid.registry.facts import coverage_facts
 from heltid.registry.forms import (
     ExemptionForm,
+    FactEndForm,
+    FactForm,
     ImportForm,
     PersonRegisterForm,
     SearchForm,
@@ -31,6 +33,7 @@ from heltid.registry.forms import (
 )
 from heltid.registry.household import household_riksnorm
 from heltid.registry.imports import import_recipients
+from heltid.registry.models import PersonFact
 from heltid.registry.selectors import person_detail, person_search
 from heltid.rules import explain
 
@@ -187,6 +190,52 @@ def exemption_end(request: HttpRequest, person_id: int) -> HttpResponse:
         )
         messages.success(request, _("The exemption was ended."))
     return redirect("person_detail", person_id=person.pk)
+
+
+@requires(Perm.PERSON_EDIT)
+def fact_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _editable(request, person_id)
+    form = FactForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        kind, value = form.cleaned_data["fact"].split(":", 1)
+        services.fact_record(
+            person=person,
+            kind=kind,
+            value=value,
+            hours=form.cleaned_data["hours"],
+            starts_on=form.cleaned_data["starts_on"],
+            ends_on=form.cleaned_data["ends_on"],
+            acting_user=request.user,
+            page=request.path,
+        )
+        messages.success(request, _("The fact was recorded."))
+        return redirect("person_detail", person_id=person.pk)
+    return render(request, "registry/fact_form.html", {"form": form, "person": person})
+
+
+@requires(Perm.PERSON_EDIT)
+def fact_end(request: HttpRequest, person_id: int, fact_id: int) -> HttpResponse:
+    person = _editable(request, person_id)
+    fact = get_object_or_404(PersonFact, pk=fact_id, person=person, superseded_on__isnull=True)
+    form = FactEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fact_end(
+                fact=fact,
+                ends_on=form.cleaned_data["ends_on"],
+                acting_user=request.user,
+                page=request.path,
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field, problem)
+        else:
+            messages.success(request, _("The fact was ended."))
+            return redirect("person_detail", person_id=person.pk)
+    return render(
+        request, "registry/fact_end_form.html", {"form": form, "person": person, "fact": fact}
+    )
 
 
 @requires(Perm.RECIPIENT_IMPORT)

@@ -96,6 +96,18 @@ def explain(facts: CoverageFacts, *, on: date, policy: str = "linkoping") -> Exp
     )
 
 
+def activation_from(e: Explanation) -> date | None:
+    """From when the person is in the municipality's full-time activation on ``e.on``: from
+    coverage by the statute, or, for a JOB/UGA participant in the target group, from the
+    policy's day in the programme (decision record 0014). None when not in activation."""
+    if e.covered:
+        return e.covered_from
+    starts = e.priority.activate_by
+    if e.target_group and e.priority.group == "state_programme" and starts and starts <= e.on:
+        return starts
+    return None
+
+
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
