@@ -24,11 +24,22 @@ _travel: time_machine.travel | None = None
 _day: date | None = None
 
 
+# The suite lives on days the activity requirement is applied (decision record 0012): the
+# first day it is applied to support, 1 October 2026, or later. The real calendar is past it.
+EARLIEST_DAY = date(2026, 10, 1)
+
+
 def parse_day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"--today takes a date as YYYY-MM-DD, not {text!r}") from None
+    if day < EARLIEST_DAY:
+        raise ValueError(
+            f"--today {day.isoformat()} is before {EARLIEST_DAY.isoformat()}, the first day the "
+            "activity requirement is applied; the suite lives on that day or later"
+        )
+    return day
 
 
 def start(day: date) -> None:

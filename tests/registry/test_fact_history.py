@@ -247,3 +247,20 @@ def test_fact_form__another_units_person__not_found_and_nothing_recorded(
     assert ended.status_code in (403, 404)
     assert not PersonFact.objects.filter(person=person, superseded_on__isnull=False).exists()
     assert not PersonFact.objects.filter(person=person, kind=FactKind.BENEFIT).exists()
+
+
+@pytest.mark.django_db
+def test_explain_text__law_reading_and_policy_under_their_own_headings(
+    staff: Any, person: Any, capsys: Any
+) -> None:
+    call_command("explain", person.personnummer, "--on", TODAY.isoformat())
+    out = capsys.readouterr().out
+    for heading in (
+        "Lagen: aktivitetskravet:",
+        "Heltids tolkning av lagen:",
+        "Uppgifter i registret:",
+    ):
+        assert heading in out
+    assert "Kommunens riktlinjer (inte lag):" in out
+    assert out.index("Lagen: aktivitetskravet:") < out.index("Kommunens riktlinjer (inte lag):")
+    assert "verifiera" not in out.lower()

@@ -38,6 +38,7 @@ from heltid.rules import (
     casework_deadlines,
     explain,
 )
+from heltid.rules.explanation import activation_from
 from heltid.rules.policy import load_policy
 
 
@@ -353,7 +354,9 @@ def _row(person: Any, *, user: User, today: date, signals: list[Todo]) -> Caselo
             exited_on=person.exited_on,
             problem=str(exc),
         )
-    covered_from = explanation.covered_from if explanation.covered else None
+    # deadlines run from the start of the municipality's activation: coverage by the statute,
+    # or a JOB/UGA participant's day under the policy (rules.activation_from)
+    covered_from = activation_from(explanation)
     exited_on = person.exited_on
     closed = exited_on is not None and (covered_from is None or exited_on >= covered_from)
     deadlines = (

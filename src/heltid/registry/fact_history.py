@@ -88,13 +88,13 @@ def first_rows(
 ) -> list[PersonFact]:
     """Unsaved rows for a person with no facts yet."""
     return [
-        _row(person_id, fact, fact.starts_on, recorded_on, source, user)
+        fact_row(person_id, fact, fact.starts_on, recorded_on, source, user)
         for facts in values.values()
         for fact in facts
     ]
 
 
-def _row(
+def fact_row(
     person_id: int,
     fact: FactValue,
     starts_on: date | None,
@@ -178,14 +178,14 @@ def plan_changes(
             )
             if same is not None:  # a new version of the same fact
                 unmatched.remove(same)
-                create.append(_row(person_id, same, same.starts_on, today, source, user))
+                create.append(fact_row(person_id, same, same.starts_on, today, source, user))
                 continue
             if row.starts_on is None or row.starts_on < change_from:
                 end = change_from - timedelta(days=1)
-                create.append(_row(person_id, value, row.starts_on, today, source, user, end))
+                create.append(fact_row(person_id, value, row.starts_on, today, source, user, end))
         for fact in unmatched:
             starts_on = fact.starts_on or change_from
-            create.append(_row(person_id, fact, starts_on, today, source, user))
+            create.append(fact_row(person_id, fact, starts_on, today, source, user))
     for row in supersede:
         row.superseded_on = today
     return supersede, create

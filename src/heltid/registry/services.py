@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from heltid.accounts.models import Unit
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
-from heltid.registry.fact_history import first_rows, person_snapshot
+from heltid.registry.fact_history import FactValue, fact_row, first_rows, person_snapshot
 from heltid.registry.identity import Identity
 from heltid.registry.models import (
     Child,
@@ -179,17 +179,15 @@ def fact_record(
     page: str = "",
 ) -> PersonFact:
     """Record a dated fact by hand; nothing recorded earlier changes (decision record 0015)."""
-    fact = PersonFact.objects.create(
-        person=person,
-        kind=kind,
-        value=value,
-        hours=hours,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        recorded_on=today or timezone.localdate(),
-        source=FactSource.FORM,
-        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    fact = fact_row(
+        person.pk,
+        FactValue(kind, value, hours, starts_on, ends_on),
+        starts_on,
+        today or timezone.localdate(),
+        FactSource.FORM,
+        acting_user,
     )
+    fact.save()
     log_access(
         user=acting_user,
         action=Action.CHANGE,
@@ -213,17 +211,15 @@ def fact_end(
         raise ValidationError({"ends_on": _("The last day cannot be before the first.")})
     fact.superseded_on = today
     fact.save(update_fields=["superseded_on"])
-    ended = PersonFact.objects.create(
-        person_id=fact.person_id,
-        kind=fact.kind,
-        value=fact.value,
-        hours=fact.hours,
-        starts_on=fact.starts_on,
-        ends_on=ends_on,
-        recorded_on=today,
-        source=FactSource.FORM,
-        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    ended = fact_row(
+        fact.person_id,
+        FactValue(fact.kind, fact.value, fact.hours, fact.starts_on, ends_on),
+        fact.starts_on,
+        today,
+        FactSource.FORM,
+        acting_user,
     )
+    ended.save()
     log_access(
         user=acting_user,
         action=Action.CHANGE,
