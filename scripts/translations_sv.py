@@ -1787,4 +1787,7 @@ SV: dict[str, str | tuple[str, str]] = {
     "A benefit, school, an occupation or Arbetsförmedlingen's assessment, from a day. Nothing recorded earlier changes.": "En förmån, skolgång, en sysselsättning eller Arbetsförmedlingens bedömning, från en dag. Inget som registrerats tidigare ändras.",
     "End a fact": "Avsluta en uppgift",
     "End": "Avsluta",
+    "The household comes from the benefit system; import the change.": "Hushållet kommer från ekonomiskt bistånds verksamhetssystem; läs in ändringen från det.",
+    "Born %(date)s": "Född %(date)s",
+    "Child in the household": "Barn i hushållet",
 }

@@ -13,6 +13,8 @@ from heltid.demo.testpersonnummer import adults_aged
 from heltid.registry.fact_history import first_rows, person_snapshot
 from heltid.registry.identity import parse_identity
 from heltid.registry.models import (
+    Child,
+    FactKind,
     FactSource,
     Household,
     IdKind,
@@ -128,3 +130,20 @@ class PersonFactory(factory.django.DjangoModelFactory):
                     self.pk, person_snapshot(self), recorded_on=recorded, source=FactSource.DEMO
                 )
             )
+
+
+def add_child(household: Household, born: date) -> None:
+    """A child in the household, and in each adult's household facts since before anything
+    recorded (as the benefit system's file would state it)."""
+    Child.objects.create(household=household, birth_date=born)
+    recorded = min(born, support_start())
+    PersonFact.objects.bulk_create(
+        PersonFact(
+            person=adult,
+            kind=FactKind.CHILD,
+            value=born.isoformat(),
+            recorded_on=recorded,
+            source=FactSource.DEMO,
+        )
+        for adult in household.adults.all()
+    )

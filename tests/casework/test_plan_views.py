@@ -38,10 +38,10 @@ from heltid.casework.models import (
 )
 from heltid.casework.services.plan import NewActivity, plan_create, plan_sign
 from heltid.casework.views.plan import ChangeLine, describe, render_pdf
-from heltid.registry.models import Child, Person
+from heltid.registry.models import Person
 from tests.catalog.factories import InterventionFactory
 from tests.clock import suite_today
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, add_child
 
 TODAY = suite_today()
 
@@ -350,8 +350,8 @@ def test_plan_page__child_under_eight__ages_childcare_and_lower_target(
 ) -> None:
     today = timezone.localdate()
     three_years_old = date(today.year - 3, 1, 1)
-    Child.objects.create(household=own.household, birth_date=three_years_old)
-    Child.objects.create(household=own.household, birth_date=date(today.year - 12, 1, 1))
+    add_child(own.household, three_years_old)
+    add_child(own.household, date(today.year - 12, 1, 1))
     Assessment.objects.create(
         person=own,
         assessed_on=today - timedelta(days=40),
@@ -809,7 +809,7 @@ def test_plan_pdf__hours__law_reading_and_municipal_policy_apart_with_sources(
     staff: Any, own: Any, client: Client
 ) -> None:
     today = timezone.localdate()
-    Child.objects.create(household=own.household, birth_date=date(today.year - 3, 1, 1))
+    add_child(own.household, date(today.year - 3, 1, 1))
     make_plan(own, staff.case_manager, activity("other", "Arbetsträning", 30))
     client.force_login(staff.case_manager)
     text = " ".join(pdf_text(client.get(url(own, "pdf/")).content).split())

@@ -4,6 +4,7 @@ never rewrites the past; `explain --on` an earlier day answers from the facts of
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 from collections.abc import Sequence
@@ -264,3 +265,110 @@ def test_explain_text__law_reading_and_policy_under_their_own_headings(
     assert "Kommunens riktlinjer (inte lag):" in out
     assert out.index("Lagen: aktivitetskravet:") < out.index("Kommunens riktlinjer (inte lag):")
     assert "verifiera" not in out.lower()
+
+
+@pytest.mark.django_db
+def test_import__a_child_moving_out_or_in__changes_the_household_from_that_day_only(
+    staff: Any,
+) -> None:
+    from heltid.registry.facts import coverage_facts
+
+    child = date(TODAY.year - 3, 5, 1)
+    run([row(hushall="H-1", sambo="nej", barn_fodda=child.isoformat())], today=FIRST_IMPORT)
+    asked = FIRST_IMPORT + timedelta(days=5)
+
+    def children(on: date) -> tuple[date, ...]:
+        person = Person.objects.get()
+        return coverage_facts(person, on=on).children_birth_dates
+
+    assert children(asked) == (child,)
+    # the benefit system says the child moved out on LATER_IMPORT, and a baby was born then
+    baby = LATER_IMPORT - timedelta(days=2)
+    run(
+        [
+            row(
+                hushall="H-1",
+                sambo="nej",
+                barn_fodda=baby.isoformat(),
+                galler_fran=LATER_IMPORT.isoformat(),
+            )
+        ],
+        today=LATER_IMPORT,
+    )
+    assert children(asked) == (child,)  # the earlier day is not rewritten
+    assert children(LATER_IMPORT) == (baby,)
+    rows = PersonFact.objects.filter(kind=FactKind.CHILD).order_by("pk")
+    assert [(f.value, f.ends_on, f.superseded_on) for f in rows] == [
+        (child.isoformat(), None, LATER_IMPORT),
+        (child.isoformat(), LATER_IMPORT - timedelta(days=1), None),
+        (baby.isoformat(), None, None),
+    ]
+    # an unchanged file records nothing new
+    before = PersonFact.objects.count()
+    run([row(hushall="H-1", sambo="nej", barn_fodda=baby.isoformat())], today=TODAY)
+    assert PersonFact.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_import__household_with_one_adult_covered_and_the_other_excluded(
+    staff: Any, capsys: Any
+) -> None:
+    child = date(TODAY.year - 4, 2, 10).isoformat()
+    shared = {"hushall": "H-PAR", "sambo": "ja", "barn_fodda": child}
+    run(
+        [
+            row(NUMBERS[0], **shared),
+            row(NUMBERS[1], **shared, ersattning="sjukersättning"),
+        ],
+        today=TODAY,
+    )
+    first, second = explained(capsys, NUMBERS[0], TODAY), explained(capsys, NUMBERS[1], TODAY)
+    assert (first["covered"], exclusions(first)) == (True, [])
+    assert (second["covered"], exclusions(second)) == (
+        False,
+        ["activity_requirement.exclusion.benefit"],
+    )
+    # both adults' records know the same household and child
+    for number in NUMBERS[:2]:
+        facts = PersonFact.objects.filter(person__personnummer=number, superseded_on=None)
+        assert {(f.kind, f.value) for f in facts if f.kind in ("household", "child")} == {
+            ("household", "H-PAR"),
+            ("child", child),
+        }
+
+
+@pytest.mark.django_db
+def test_fact_end__the_household_is_not_ended_by_hand(
+    staff: Any, person: Any, client: Client
+) -> None:
+    client.force_login(staff.officer)
+    household = PersonFact.objects.get(person=person, kind=FactKind.HOUSEHOLD)
+    page = client.get(f"/personer/{person.pk}/").content.decode()
+    assert f"/uppgifter/{household.pk}/avsluta/" not in page
+    response = client.post(
+        f"/personer/{person.pk}/uppgifter/{household.pk}/avsluta/", {"ends_on": TODAY.isoformat()}
+    )
+    assert response.status_code == 200
+    assert "ends_on" in response.context["form"].errors
+    assert not PersonFact.objects.filter(person=person, superseded_on__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_migration__household_facts_from_the_households_recorded_now(person: Any) -> None:
+    from django.apps import apps as django_apps
+
+    from heltid.registry.models import Child
+
+    household_facts = importlib.import_module(
+        "heltid.registry.migrations.0004_household_facts"
+    ).household_facts_from_households
+    PersonFact.objects.filter(kind__in=[FactKind.HOUSEHOLD, FactKind.CHILD]).delete()
+    born = TODAY - timedelta(days=900)
+    Child.objects.create(household=person.household, birth_date=born)
+    household_facts(django_apps, None)
+    household_facts(django_apps, None)  # a second run adds nothing
+    facts = PersonFact.objects.filter(person=person, kind__in=["household", "child"])
+    assert sorted((f.kind, f.value, f.source) for f in facts) == [
+        ("child", born.isoformat(), "migration"),
+        ("household", person.household.reference, "migration"),
+    ]

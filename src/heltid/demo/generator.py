@@ -216,6 +216,8 @@ def _write_person_facts(
                     af_programme_since=p.af_programme_since,
                     part_time_hours=p.part_time_hours,
                     reason_label=p.reason_code or None,
+                    household=plan.households[p.household].reference,
+                    children=plan.households[p.household].children,
                 ),
                 recorded_on=began,
                 source=FactSource.DEMO,

@@ -689,7 +689,7 @@ def _write_formers(plan: HistoryPlan, steps: Sequence[Step]) -> int:
     months = activity_requirement(plan.today).min_consecutive_months.value
     periods, changes, exits = [], [], []
     facts: list[PersonFact] = []
-    for p, person, path in zip(planned, persons, plan.formers, strict=True):
+    for p, person, household, path in zip(planned, persons, households, plan.formers, strict=True):
         assert path.exit_on is not None
         recorded_by = managers.get(p.unit)
         entry = month_start(path.events[0].on)
@@ -701,6 +701,7 @@ def _write_formers(plan: HistoryPlan, steps: Sequence[Step]) -> int:
                     af_programme_since=None,
                     part_time_hours=p.part_time_hours,
                     reason_label=p.reason_code,
+                    household=household.reference,
                 ),
                 recorded_on=add_months(entry, -months),
                 source=FactSource.DEMO,

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from heltid.registry.models import FactKind, FactSource, Person, PersonFact
+from heltid.rules.types import Period
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,12 @@ def snapshot_values(
     part_time_hours: Decimal,
     reason_label: str | None,
     af_programme_until: date | None = None,
+    household: str | None = None,
+    children: Sequence[date] = (),
 ) -> dict[str, list[FactValue]]:
     """The dated facts the person's current fields state (programme, part-time work, reason
-    code), by kind. Kinds with no fact map to an empty list."""
+    code and, when ``household`` is given, the household and its children), by kind. Kinds
+    with no fact map to an empty list."""
     facts: dict[str, list[FactValue]] = {
         FactKind.PROGRAMME: [],
         FactKind.OCCUPATION: [],
@@ -65,16 +69,41 @@ def snapshot_values(
         )
     if reason_label:
         facts[FactKind.REASON_CODE].append(FactValue(FactKind.REASON_CODE, reason_label))
+    if household is not None:
+        facts.update(household_values(household, children))
     return facts
 
 
+def household_values(reference: str, children: Sequence[date]) -> dict[str, list[FactValue]]:
+    """The household a person lives in and the children living there, as dated facts: one
+    fact per child, its value the child's birth date (the person's own record of the household,
+    so a child moving in or out changes the answer from that day only)."""
+    return {
+        FactKind.HOUSEHOLD: [FactValue(FactKind.HOUSEHOLD, reference)],
+        FactKind.CHILD: [FactValue(FactKind.CHILD, born.isoformat()) for born in sorted(children)],
+    }
+
+
+def children_on(facts: Iterable[PersonFact], on: date) -> tuple[date, ...]:
+    """The birth dates of the children living with the person on ``on`` by the facts given."""
+    return tuple(
+        sorted(
+            date.fromisoformat(f.value)
+            for f in facts
+            if f.kind == FactKind.CHILD and Period(f.kind, f.starts_on, f.ends_on).covers(on)
+        )
+    )
+
+
 def person_snapshot(person: Person) -> dict[str, list[FactValue]]:
-    """:func:`snapshot_values` of a person (``reason_code`` selected)."""
+    """:func:`snapshot_values` of a person (``reason_code`` and ``household`` selected)."""
     return snapshot_values(
         af_programme=person.af_programme,
         af_programme_since=person.af_programme_since,
         part_time_hours=person.part_time_hours,
         reason_label=person.reason_code.label if person.reason_code is not None else None,
+        household=person.household.reference,
+        children=[c.birth_date for c in person.household.children.all()],
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from heltid.registry.fact_history import known_facts
+from heltid.registry.fact_history import children_on, known_facts
 from heltid.registry.models import FactKind, Person, PersonFact, ReasonCode
 from heltid.rules import CoverageFacts
 from heltid.rules.types import Period
@@ -51,6 +51,15 @@ def _reason(person: Person, facts: list[PersonFact], on: date) -> tuple[str | No
     return label, group
 
 
+def _children(person: Person, known: list[PersonFact], on: date) -> tuple[date, ...]:
+    """The children living with the person on ``on`` by the household facts known then; for a
+    person with no household fact at all (recorded before households were dated facts), the
+    household's children as recorded now."""
+    if not any(f.kind == FactKind.HOUSEHOLD for f in person.facts.all()):
+        return tuple(c.birth_date for c in person.household.children.all())
+    return children_on(known, on)
+
+
 def coverage_facts(person: Person, *, on: date, known_on: date | None = None) -> CoverageFacts:
     """The facts about ``person`` on ``on`` as they were known on ``known_on`` (default
     ``on``: the facts of that day, unchanged by anything recorded later).
@@ -85,7 +94,7 @@ def coverage_facts(person: Person, *, on: date, known_on: date | None = None) ->
         reason_group=reason_group,
         exemption=active.group if active and active.decided_on <= on else None,
         exemption_review_on=active.review_on if active and active.decided_on <= on else None,
-        children_birth_dates=tuple(c.birth_date for c in person.household.children.all()),
+        children_birth_dates=_children(person, known, on),
         occupations=_periods(known, FactKind.OCCUPATION),
         benefits=_periods(known, FactKind.BENEFIT),
         schooling=_periods(known, FactKind.SCHOOLING),

@@ -19,6 +19,7 @@ from heltid.registry.identity import Identity
 from heltid.registry.models import (
     Child,
     Exemption,
+    FactKind,
     FactSource,
     Household,
     IdKind,
@@ -207,6 +208,10 @@ def fact_end(
     today = today or timezone.localdate()
     if fact.superseded_on is not None:
         raise ValidationError({"ends_on": _("This fact has already been replaced.")})
+    if fact.kind == FactKind.HOUSEHOLD:
+        raise ValidationError(
+            {"ends_on": _("The household comes from the benefit system; import the change.")}
+        )
     if fact.starts_on is not None and ends_on < fact.starts_on:
         raise ValidationError({"ends_on": _("The last day cannot be before the first.")})
     fact.superseded_on = today

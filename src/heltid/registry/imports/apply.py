@@ -16,7 +16,7 @@ from heltid.audit.models import Action
 from heltid.audit.services import Entry, log_entries
 from heltid.bulk import insert_rows
 from heltid.clock import moment_of
-from heltid.registry.fact_history import FactValue, plan_changes
+from heltid.registry.fact_history import FactValue, household_values, plan_changes
 from heltid.registry.imports.reader import FileError, Table, read_table
 from heltid.registry.imports.rows import COLUMNS, ParsedRow, RowError, parse_row
 from heltid.registry.models import (
@@ -418,6 +418,7 @@ def desired_facts(
             [FactValue(FactKind.SCHOOLING, row.school)] if row.school else []
         )
     wanted[FactKind.REASON_CODE] = [FactValue(FactKind.REASON_CODE, reason_label)]
+    wanted.update(household_values(row.household, row.children))
     return wanted
 
 

@@ -15,6 +15,8 @@ class FactKind(models.TextChoices):
     BENEFIT = "benefit", _("Social-insurance benefit")
     SCHOOLING = "schooling", _("School")
     REASON_CODE = "reason_code", _("Reason code")
+    HOUSEHOLD = "household", _("Household")
+    CHILD = "child", _("Child in the household")
 
 
 class FactSource(models.TextChoices):
@@ -76,6 +78,13 @@ class PersonFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
+
+    @property
+    def may_end_by_hand(self) -> bool:
+        """Whether staff may end the fact on the person page: not a replaced or ended fact,
+        and not the household, which only the benefit system's file changes."""
+        open_fact = self.superseded_on is None and self.ends_on is None
+        return open_fact and self.kind != FactKind.HOUSEHOLD
 
     def known_on(self, day: object) -> bool:
         return self.recorded_on <= day and (  # type: ignore[operator]

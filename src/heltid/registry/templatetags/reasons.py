@@ -45,6 +45,8 @@ def fact_value(fact: PersonFact) -> str:
         )
     if fact.kind == FactKind.AF_ASSESSMENT:
         return _("Activity in the programme not enough")
+    if fact.kind == FactKind.CHILD:
+        return _("Born %(date)s") % {"date": fact.value}
     requirement = activity_requirement(fact.recorded_on)
     by_kind: dict[str, dict[str, str]] = {
         FactKind.OCCUPATION: requirement.occupations.value,
