@@ -112,6 +112,40 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
                 as_migrated()
 
 
+def verified_device(user: Any) -> Any:
+    """The user's confirmed TOTP device, made as enrolment would if there is none yet."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Heltid", confirmed=True)
+    return device
+
+
+@pytest.fixture(autouse=True)
+def _force_login_verifies_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login(user)`` signs in as the user would with both factors: for a user
+    who needs the second factor, a confirmed TOTP device and, in the session, that device as
+    verified — what django_otp.login stores (decision 0017). The product is not changed; a
+    session signed in through single sign-on (``backend=OIDC_BACKEND``) gets no device."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from heltid.accounts.second_factor import OIDC_BACKEND, needs_second_factor
+
+    force_login = Client.force_login
+
+    def force_login_with_second_factor(self: Client, user: Any, backend: str | None = None) -> None:
+        force_login(self, user, backend)
+        if backend == OIDC_BACKEND or not needs_second_factor(user):
+            return  # single sign-on brings the identity provider's multi-factor instead
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
 @dataclass
 class Staff:
     unit: object

@@ -108,7 +108,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     sex = factory.LazyAttribute(lambda o: parse_identity(o.personnummer).sex)
     first_name = factory.Faker("first_name", locale="sv_SE")
     last_name = factory.Faker("last_name", locale="sv_SE")
-    household = factory.SubFactory(HouseholdFactory)
+    household = factory.SubFactory(HouseholdFactory, unit=factory.SelfAttribute("..unit"))
     reason_code = factory.LazyFunction(
         lambda: ReasonCode.objects.get(label="Arbetslös, ingen ersättning/stöd")
     )

@@ -61,7 +61,7 @@ def test_production__refuses_the_demo_secret_key() -> None:
 
 
 def test_production__starts_with_a_real_secret() -> None:
-    result = _start({"HELTID_PRODUCTION": "true", "SECRET_KEY": "x" * 50})
+    result = _start({"HELTID_PRODUCTION": "true", "SECRET_KEY": secrets.token_urlsafe(48)})
     assert result.returncode == 0, result.stderr
 
 
@@ -156,3 +156,31 @@ def test_heltid_command__makes_the_sqlite_databases_folder(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert database.parent.is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["var"]  # no static/: collectstatic's
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("x" * 50, "different characters"),
+        ("a1" * 40, "different characters"),
+        ("abcdefghijklmnop" * 4, "repeated"),
+        (secrets.token_urlsafe(30), "at least 50"),  # 40 characters
+    ],
+    ids=["fifty-x", "two-characters", "repeated-piece", "too-short"],
+)
+def test_production__refuses_a_secret_key_without_entropy(key: str, reason: str) -> None:
+    result = _start({**PRODUCTION, "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for production" in result.stderr
+    assert reason in result.stderr
+    assert key not in result.stderr  # the message never repeats the secret
+
+
+@pytest.mark.parametrize(
+    "key",
+    [secrets.token_hex(25), secrets.token_hex(32), secrets.token_urlsafe(50)],
+    ids=["hex-50", "hex-64", "urlsafe"],
+)
+def test_production__accepts_a_random_secret_key(key: str) -> None:
+    result = _start({**PRODUCTION, "SECRET_KEY": key})
+    assert result.returncode == 0, result.stderr

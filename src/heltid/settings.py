@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import math
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,8 +30,30 @@ if PRODUCTION and SECRET_KEY == DEMO_SECRET_KEY:
     )
 if PRODUCTION and DEBUG:
     raise SettingsError("DEBUG must be off when HELTID_PRODUCTION is on")
-if PRODUCTION and len(SECRET_KEY) < 40:
-    raise SettingsError("SECRET_KEY must be at least 40 characters in production")
+
+
+def _weak_secret_key(key: str) -> str | None:
+    """Why a production SECRET_KEY is too weak, or None (decision 0019): at least 50
+    characters, at least 12 different ones (a random hex key has up to 16), at least 3 bits of
+    Shannon entropy per character, and not one short piece repeated."""
+    if len(key) < 50:
+        return f"it has {len(key)} characters, at least 50 are needed"
+    if len(set(key)) < 12:
+        return f"it has only {len(set(key))} different characters, at least 12 are needed"
+    counts = [key.count(c) for c in set(key)]
+    bits = -sum(n / len(key) * math.log2(n / len(key)) for n in counts)
+    if bits < 3.0:
+        return f"it is too predictable ({bits:.1f} bits per character, at least 3 are needed)"
+    if any(key == (key[:p] * (len(key) // p + 1))[: len(key)] for p in range(1, len(key) // 2)):
+        return "it is a short piece repeated"
+    return None
+
+
+if PRODUCTION and (_weakness := _weak_secret_key(SECRET_KEY)):
+    raise SettingsError(
+        f"SECRET_KEY is too weak for production: {_weakness}. Make a new one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -58,20 +83,27 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "heltid.web.security.SecurityHeadersMiddleware",  # no-store, CSP (decision 0019)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "heltid.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "heltid.accounts.middleware.PermissionDeclaredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "heltid.urls"
@@ -82,9 +114,52 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "heltid.accounts.oidc.HeltidOIDCBackend",  # does nothing unless HELTID_OIDC_CLIENT_ID is set
 ]
+
+# Sign-in through the municipality's identity provider, OpenID Connect (decision 0018): off
+# unless HELTID_OIDC_CLIENT_ID is set. Endpoints are given explicitly (the provider's
+# /.well-known/openid-configuration lists them); role and unit come from claims at every sign-in.
+HELTID_OIDC_ENABLED = bool(env_str("HELTID_OIDC_CLIENT_ID", ""))
+OIDC_RP_CLIENT_ID = env_str("HELTID_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_secret("HELTID_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("HELTID_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("HELTID_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("HELTID_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("HELTID_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("HELTID_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("HELTID_OIDC_SCOPES", "openid profile email")
+OIDC_USE_PKCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True  # client_secret_basic, the specification's default
+OIDC_TIMEOUT = env_int("HELTID_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+HELTID_OIDC_USERNAME_CLAIM = env_str("HELTID_OIDC_USERNAME_CLAIM", "sub")
+HELTID_OIDC_ROLE_CLAIM = env_str("HELTID_OIDC_ROLE_CLAIM", "roles")
+HELTID_OIDC_UNIT_CLAIM = env_str("HELTID_OIDC_UNIT_CLAIM", "heltid_unit")
+# The provider's role values to Heltid's role codes, e.g. {"Heltid.Handlaggare":
+# "benefit_officer"}; empty: the provider sends Heltid's role codes themselves.
+try:
+    HELTID_OIDC_ROLE_MAP: dict[str, str] = json.loads(env_str("HELTID_OIDC_ROLE_MAP", "") or "{}")
+except json.JSONDecodeError as exc:
+    raise SettingsError(f"HELTID_OIDC_ROLE_MAP must be a JSON object: {exc}") from exc
+if not isinstance(HELTID_OIDC_ROLE_MAP, dict) or not all(
+    isinstance(k, str) and isinstance(v, str) for k, v in HELTID_OIDC_ROLE_MAP.items()
+):
+    raise SettingsError('HELTID_OIDC_ROLE_MAP must be a JSON object of strings: {"IdP role": "…"}')
+if HELTID_OIDC_ENABLED:
+    for _name, _value in {
+        "HELTID_OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+        "HELTID_OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "HELTID_OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "HELTID_OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+        "HELTID_OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+    }.items():
+        if not _value:
+            raise SettingsError(f"HELTID_OIDC_CLIENT_ID is set, so {_name} must be set too")
+        if PRODUCTION and _name.endswith("_ENDPOINT") and not _value.startswith("https://"):
+            raise SettingsError(f"{_name} must be an https:// address in production")
 
 TEMPLATES = [
     {
@@ -116,6 +191,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sign-in lockout and the second factor (decision 0017). HELTID_LOCKOUT_FAILURES failed
+# sign-ins (wrong passwords and wrong one-time codes alike) lock the account, and as many from
+# one client address lock that address, for HELTID_LOCKOUT_MINUTES. Behind the proxy the
+# address is the right-most X-Forwarded-For entry (HELTID_PROXY_COUNT proxies), in production
+# only; elsewhere REMOTE_ADDR.
+HELTID_LOCKOUT_FAILURES = env_int("HELTID_LOCKOUT_FAILURES", 5, minimum=1)
+HELTID_LOCKOUT_MINUTES = env_int("HELTID_LOCKOUT_MINUTES", 15, minimum=1)
+HELTID_PROXY_COUNT = env_int("HELTID_PROXY_COUNT", 1, minimum=0)
+AXES_FAILURE_LIMIT = HELTID_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=HELTID_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = False  # a right password must not wipe wrong one-time codes
+AXES_CLIENT_IP_CALLABLE = "heltid.accounts.second_factor.client_address"
+AXES_LOCKOUT_CALLABLE = "heltid.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ADMIN = False  # the admin site is Heltid's own; unlock with the user admin action
+AXES_VERBOSE = False
+# TOTP (django-otp): the issuer shown in the authenticator app.
+OTP_TOTP_ISSUER = env_str("HELTID_OTP_ISSUER", "Heltid")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

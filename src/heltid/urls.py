@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from heltid.accounts import oidc
 from heltid.accounts.admin import site as admin_site
 from heltid.casework import urls as casework_urls
 from heltid.catalog import views as catalog_views
@@ -12,6 +13,7 @@ from heltid.referrals import urls as referral_urls
 urlpatterns = [
     path("", include("heltid.web.urls")),
     path("", include("heltid.accounts.urls")),
+    path("oidc/", include(oidc.urlpatterns)),  # the municipality's sign-in (decision 0018)
     path("personer/", include("heltid.registry.urls")),
     path("personer/<int:person_id>/", include(casework_urls.person_urlpatterns)),
     path("personer/<int:person_id>/", include(referral_urls.person_urlpatterns)),

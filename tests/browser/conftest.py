@@ -6,15 +6,19 @@ Every browser test is marked ``browser`` and put in one xdist group, so that und
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connections
+from django_otp.oath import TOTP
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from heltid.accounts.second_factor import needs_second_factor
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, PASSWORD, TIMEOUT_MS
+from tests.conftest import verified_device
 
 
 @pytest.fixture(scope="session")
@@ -71,18 +75,39 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     assert not broken, f"static files not served: {broken}"
 
 
+def current_code(device: Any) -> str:
+    """The code the user's authenticator app shows now — or, when the device already took
+    that one (it never takes a code twice: a second login within 30 seconds), the next step's,
+    which it accepts within its tolerance."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    while totp.t() + device.tolerance <= device.last_t:
+        time.sleep(1)
+    ahead = max(0, device.last_t + 1 - totp.t())
+    totp.time = time.time() + ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
 @pytest.fixture
 def login(page: Page) -> Callable[[Any], Page]:
-    """Log in through the real login form (as a new visitor) and land on the start page."""
+    """Log in through the real login form (as a new visitor), give the one-time code from the
+    user's TOTP device where the role needs the second factor, and land on the start page."""
 
     def log_in(user: Any) -> Page:
         page.context.clear_cookies()
         page.goto("/logga-in/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
+        device = verified_device(user) if needs_second_factor(user) else None
         with page.expect_navigation():
             page.click("main form button[type=submit]")
+        if device is not None:
+            assert "/tvastegsverifiering/" in page.url, f"no second step for {user.username}"
+            page.fill("input[name=code]", current_code(device))
+            with page.expect_navigation():
+                page.click("main form button[type=submit]")
         assert "/logga-in/" not in page.url, f"login failed for {user.username}: {page.url}"
+        assert "/tvastegsverifiering/" not in page.url, f"code refused: {user.username}"
         assert page.locator("header nav a").count() > 0, f"no menu after login: {page.url}"
         return page
 

@@ -436,6 +436,16 @@ def test_list__filters__step_type_provider_free_language_status_text(
     assert names_on(client.get("/insatser/", {"status": "ended"})) == {"Gammal kurs"}
 
 
+def test_list__personnummer_in_the_query_string__ignored(
+    staff: Any, participant: Person, client: Client
+) -> None:
+    """A personal identity number is never taken from a URL (decision 0019)."""
+    client.force_login(staff.case_manager)
+    response = client.get("/insatser/", {"personnummer": participant.personnummer})
+    assert response.status_code == 200 and response.context["match"] is None
+    assert not AccessLog.objects.filter(person_id=participant.pk).exists()
+
+
 def test_list__paginated_by_25(staff: Any, client: Client) -> None:
     for n in range(30):
         InterventionFactory(name=f"Insats {n:02d}")
@@ -485,9 +495,11 @@ def test_list__participant_by_personnummer__only_matching_and_logged(
     criteria_catalogue(participant)
     client.force_login(staff.case_manager)
     short = participant.personnummer[2:8] + "-" + participant.personnummer[8:]  # YYMMDD-NNNN
-    response = client.get("/insatser/", {"personnummer": short})
+    response = client.post("/insatser/", {"personnummer": short}, follow=True)
+    # the number went by POST; the list's address names the participant by id (decision 0019)
+    assert response.redirect_chain == [(f"/insatser/?deltagare={participant.pk}", 302)]
     assert names_on(response) == {"Öppen verkstad", "Jobbspår", "Full verkstad"}
-    with_free = client.get("/insatser/", {"personnummer": short, "lediga": "on"})
+    with_free = client.post("/insatser/", {"personnummer": short, "lediga": "on"}, follow=True)
     assert names_on(with_free) == {"Öppen verkstad", "Jobbspår"}
     body = with_free.content.decode()
     assert "Anna Andersson" in body
@@ -546,15 +558,15 @@ def test_list__participant_outside_the_users_persons__same_error_as_nobody_and_n
     staff: Any, participant: Person, client: Client
 ) -> None:
     client.force_login(staff.outsider)
-    by_number = not_found_error(client.get("/insatser/", {"personnummer": participant.pk}))
+    by_number = not_found_error(client.post("/insatser/", {"personnummer": participant.pk}))
     nobody = next_test_personnummer()
     while Person.objects.filter(personnummer=nobody).exists():
         nobody = next_test_personnummer()
     errors = {
         "visible elsewhere": not_found_error(
-            client.get("/insatser/", {"personnummer": participant.personnummer})
+            client.post("/insatser/", {"personnummer": participant.personnummer})
         )[0],
-        "nobody": not_found_error(client.get("/insatser/", {"personnummer": nobody}))[0],
+        "nobody": not_found_error(client.post("/insatser/", {"personnummer": nobody}))[0],
         "id elsewhere": not_found_error(client.get("/insatser/", {"deltagare": participant.pk}))[0],
         "no such id": not_found_error(client.get("/insatser/", {"deltagare": 987654}))[0],
         "garbage id": not_found_error(client.get("/insatser/", {"deltagare": "1; drop"}))[0],
@@ -563,7 +575,11 @@ def test_list__participant_outside_the_users_persons__same_error_as_nobody_and_n
     assert by_number  # a number that is no personnummer gets its own error
     body = client.get("/insatser/", {"deltagare": participant.pk}).content.decode()
     assert "Anna Andersson" not in body
-    assert not AccessLog.objects.filter(person_id=participant.pk).exists()
+    # refused, never viewed: each attempt on the participant is a "denied" entry (issue 12)
+    actions = set(
+        AccessLog.objects.filter(person_id=participant.pk).values_list("action", flat=True)
+    )
+    assert actions == {"denied"}
 
 
 def test_list__role_that_sees_no_persons__has_no_participant_field(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from heltid.accounts.lockout import unlock
 from heltid.accounts.models import Role, Unit, User
+from heltid.accounts.second_factor import reset_second_factor
+from heltid.audit.models import Action
+from heltid.audit.services import log_access
 
 
 class HeltidAdminSite(admin.AdminSite):
@@ -57,6 +63,45 @@ class UserAdmin(AdminRoleOnly, BaseUserAdmin):  # type: ignore[type-arg]
         *BaseUserAdmin.add_fieldsets,
         (_("Heltid"), {"fields": ("role", "unit")}),
     )
+    actions = ["reset_two_step_verification", "unlock_sign_in"]
+
+    @admin.action(description=_("Reset two-step verification (enrols anew at next sign-in)"))
+    def reset_two_step_verification(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            reset_second_factor(user, by=request.user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step verification was reset for %(count)d user.",
+                "Two-step verification was reset for %(count)d users.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unlock sign-in after failed attempts"))
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            unlock(user.get_username())
+            log_access(
+                user=request.user,
+                action=Action.CHANGE,
+                page="admin:unlock_sign_in",
+                detail={"event": "sign_in_unlocked", "account": user.get_username()},
+            )
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "Sign-in was unlocked for %(count)d user.",
+                "Sign-in was unlocked for %(count)d users.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 class UnitAdmin(AdminRoleOnly, admin.ModelAdmin):  # type: ignore[type-arg]

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "heltid.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from heltid.accounts import lockout  # noqa: F401  (access-log receivers for sign-ins)

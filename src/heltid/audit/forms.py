@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from heltid.registry.identity import IdentityError, parse_identity
+from heltid.web.forms import LimitedForm
 
 
-class AccessLogSearchForm(forms.Form):
+class AccessLogSearchForm(LimitedForm):
     personnummer = forms.CharField(
         label=_("Personal identity number"), max_length=13, required=False
     )

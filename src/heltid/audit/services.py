@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Subquery
+from django.utils.crypto import salted_hmac
 
+from heltid.audit import context
 from heltid.audit.chain import GENESIS, entry_hash
 from heltid.audit.models import AccessLog, Action, ChainHead
 from heltid.bulk import insert_rows
@@ -42,6 +45,7 @@ def log_entries(
     """Append entries to the chain in one transaction; returns how many were written."""
     user_id, actor_name = _actor_of(user, actor)
     at = datetime.now(tz=UTC)
+    entries = list(entries)
     with transaction.atomic():
         head = _locked_head()
         seq, prev = head.seq, head.hash
@@ -78,6 +82,7 @@ def log_entries(
             return 0
         insert_rows(AccessLog, rows)
         ChainHead.objects.filter(singleton=1).update(seq=seq, hash=prev)
+    context.written(entries)
     return len(rows)
 
 
@@ -98,6 +103,22 @@ def log_access(
     )
 
 
+def search_key(query: str) -> str:
+    """A keyed hash of a search text, the same for the same words in any case and spacing (and
+    for a personal identity number with or without its dash): who searched for a given name
+    can be checked by computing it, but the log itself never holds a name."""
+    text = " ".join(query.lower().split())
+    if text and all(c.isdigit() or c in " +-" for c in text):
+        text = "".join(c for c in text if c.isdigit())
+    return salted_hmac("heltid.audit.search", text).hexdigest()[:32]
+
+
+def search_detail(query: str, *, shown: list[int]) -> dict[str, Any]:
+    """What the log keeps of a search: the length and keyed hash of the text, never the text,
+    and the persons the page showed (named only through the protected-identity check)."""
+    return {"query_length": len(query), "query_key": search_key(query), "shown": shown}
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
@@ -107,21 +128,35 @@ class VerifyResult:
 
 
 def verify_chain() -> VerifyResult:
-    """Recompute every hash in order; name the first entry that does not fit."""
+    """Recompute every hash in order; name the first entry that does not fit.
+
+    Exact while others append: the head is read first, and only the entries up to the head's
+    number are checked. An appender inserts its entries and moves the head in one transaction,
+    so every entry up to a committed head is visible to the reads that follow (PostgreSQL's
+    read committed and SQLite alike), and entries appended after the head was read are simply
+    not part of this check. A removed tail (the head names an entry that is not there), an
+    altered or removed entry, and a head whose hash does not match its entry are reported; so
+    is an entry beyond the head, found by one statement that reads both (one snapshot)."""
+    head = ChainHead.objects.filter(singleton=1).values_list("seq", "hash").first()
+    head_seq, head_hash = head if head is not None else (0, GENESIS)
     prev = GENESIS
     expected_seq = 1
     checked = 0
-    rows = AccessLog.objects.order_by("seq").values_list(
-        "seq",
-        "at",
-        "user_id",
-        "actor",
-        "action",
-        "person_id",
-        "page",
-        "detail",
-        "prev_hash",
-        "hash",
+    rows = (
+        AccessLog.objects.filter(seq__lte=head_seq)
+        .order_by("seq")
+        .values_list(
+            "seq",
+            "at",
+            "user_id",
+            "actor",
+            "action",
+            "person_id",
+            "page",
+            "detail",
+            "prev_hash",
+            "hash",
+        )
     )
     for (
         seq,
@@ -155,13 +190,30 @@ def verify_chain() -> VerifyResult:
         prev = digest
         expected_seq += 1
         checked += 1
-    head = ChainHead.objects.filter(singleton=1).first()
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
-    if head_seq != checked or head_hash != prev:
+    if checked != head_seq:
         return VerifyResult(
             False,
             checked,
-            checked + 1 if head_seq > checked else head_seq,
+            checked + 1,
             f"the log ends at #{checked} but its head says #{head_seq}",
         )
+    if head_hash != prev:
+        return VerifyResult(False, checked, head_seq, f"the head does not match entry #{head_seq}")
+    beyond = _first_entry_beyond_head(head is not None)
+    if beyond is not None:
+        return VerifyResult(
+            False, checked, beyond, f"entry #{beyond} lies beyond the head #{head_seq}"
+        )
     return VerifyResult(True, checked)
+
+
+def _first_entry_beyond_head(head_exists: bool) -> int | None:
+    """An entry numbered after the head, in one statement with the head (so one snapshot):
+    an appender moves the head in the transaction that adds the entries, so no honest entry
+    is ever seen beyond it."""
+    entries = AccessLog.objects.order_by("seq")
+    if head_exists:
+        current_head = ChainHead.objects.filter(singleton=1).values("seq")[:1]
+        entries = entries.filter(seq__gt=Subquery(current_head))
+    found: int | None = entries.values_list("seq", flat=True).first()
+    return found

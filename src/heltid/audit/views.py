@@ -6,20 +6,57 @@ from django.shortcuts import render
 
 from heltid.accounts.permissions import Perm, requires
 from heltid.audit.forms import AccessLogSearchForm
-from heltid.audit.selectors import access_log_search
+from heltid.audit.models import Action
+from heltid.audit.selectors import access_log_search, person_by_number, shown_detail
+from heltid.audit.services import log_access
+from heltid.web.security import (
+    SEARCH_TOKEN_PARAMETER,
+    recalled_search,
+    search_expired,
+    search_redirect,
+)
 
 PAGE_SIZE = 50
 
 
 @requires(Perm.AUDIT_VIEW)
 def audit_search(request: HttpRequest) -> HttpResponse:
-    form = AccessLogSearchForm(request.GET or None)
+    # The terms come by POST and stay in the session behind a token (decision 0019).
+    if request.method == "POST":
+        terms = {name: request.POST.get(name, "") for name in ("personnummer", "username")}
+        return search_redirect(request, terms, scope="audit_search")
+    recalled = recalled_search(request, scope="audit_search")
+    form = AccessLogSearchForm(recalled)
     page = None
+    number = ""
     if form.is_valid():
-        entries = access_log_search(
-            personnummer=form.cleaned_data["personnummer"], username=form.cleaned_data["username"]
-        )
+        number = form.cleaned_data["personnummer"]
+        entries = access_log_search(personnummer=number, username=form.cleaned_data["username"])
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("sida"))
-    elif not request.GET:
+    elif recalled is None:
         page = Paginator(access_log_search(), PAGE_SIZE).get_page(request.GET.get("sida"))
-    return render(request, "audit/search.html", {"form": form, "page": page})
+    rows = []
+    if page is not None:
+        entries_on_page = list(page.object_list)
+        details = shown_detail(entries_on_page, reader=request.user)
+        rows = [(entry, details[entry.pk]) for entry in entries_on_page]
+    if number:
+        # reading a person's log is itself a look-up of that person (never the number)
+        log_access(
+            user=request.user,
+            action=Action.SEARCH,
+            person_id=person_by_number(number),
+            page=request.path,
+            detail={"access_log": True},
+        )
+    return render(
+        request,
+        "audit/search.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "token": request.GET.get(SEARCH_TOKEN_PARAMETER, "") if recalled else "",
+            "expired": search_expired(request, scope="audit_search"),
+        },
+    )

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from django.http import Http404, HttpRequest
 
 from heltid.accounts.permissions import may_edit_casework
+from heltid.audit import context as access_trace
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
 from heltid.ids import valid_id
@@ -51,4 +52,6 @@ def person_for(request: HttpRequest, person_id: int, edit: bool = False) -> Pers
         deny(request, person_id, reason="outside scope")
     if edit and not may_edit_casework(user, person):
         deny(request, person_id, reason="may not edit casework")
+    # the page shows this person: one "view" entry unless the page names them itself
+    access_trace.shown(person.pk)
     return person

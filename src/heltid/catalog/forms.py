@@ -21,12 +21,13 @@ from heltid.catalog.models.intervention import TargetGroup
 from heltid.catalog.services import INTERVENTION_FIELDS
 from heltid.ids import valid_id
 from heltid.registry.identity import Identity, IdentityError, parse_identity
+from heltid.web.forms import LimitedForm, LimitedModelForm
 
 MAX_PLACES = 10_000
 NOT_FOUND = _("No such participant was found among the persons you may see.")
 
 
-class CatalogueFilterForm(forms.Form):
+class CatalogueFilterForm(LimitedForm):
     """The catalogue's filters, read from the query string (Swedish parameter names).
 
     ``personnummer`` and ``deltagare`` (a person's id, for the link from the person page) name
@@ -107,7 +108,7 @@ def actors_for(user: Any) -> QuerySet[Actor]:
     return Actor.objects.filter(unit_id=user.unit_id).order_by("name", "pk")
 
 
-class InterventionForm(forms.ModelForm):  # type: ignore[type-arg]
+class InterventionForm(LimitedModelForm):
     """Create or edit an intervention; places and the reason for a change go to the dated
     capacity history. Saved through ``services.intervention_save``, never ``form.save()``."""
 

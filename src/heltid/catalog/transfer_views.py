@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from heltid.accounts.permissions import Perm, requires
 from heltid.catalog.excel import XLSX_CONTENT_TYPE, export_catalogue, import_catalogue
+from heltid.web.forms import LimitedForm
 
 MAX_UPLOAD_NAME = 200
 
 
-class CatalogueImportForm(forms.Form):
+class CatalogueImportForm(LimitedForm):
     file = forms.FileField(
         label=_("Catalogue file (.xlsx)"),
         help_text=_("An Excel file in the format of the catalogue export."),

@@ -42,6 +42,7 @@ from heltid.catalog.matching import CriteriaFacts, person_criteria
 from heltid.catalog.models import Actor, Intervention, InterventionStatus
 from heltid.catalog.models.intervention import TargetGroup
 from heltid.catalog.selectors import CatalogueFilter, editable_interventions, interventions
+from heltid.ids import valid_id
 from heltid.registry.models import Person, ReasonGroup
 from heltid.registry.selectors import persons_for
 
@@ -115,10 +116,11 @@ class ParticipantMatch:
 
 
 def _participant(
-    request: HttpRequest, form: CatalogueFilterForm, *, on: date
+    request: HttpRequest, form: CatalogueFilterForm, *, on: date, log: bool = True
 ) -> ParticipantMatch | None:
     """Resolve the participant among the persons this user may see; a field error (the same
-    whether or not the person exists elsewhere) when not found. Logs the look-up."""
+    whether or not the person exists elsewhere) when not found. Logs the look-up (``log``:
+    not when only resolved for the redirect whose page then logs it)."""
     number = form.cleaned_data.get("personnummer") or ""
     person_id = form.cleaned_data.get("deltagare")
     if not number and person_id is None:
@@ -133,8 +135,23 @@ def _participant(
     )
     if person is None:
         form.add_error("personnummer", NOT_FOUND)
+        # a refusal like any other: logged by number only, never with the personnummer asked
+        asked = int(person_id) if person_id is not None else None
+        if number:
+            asked = Person.objects.filter(personnummer=number).values_list("pk", flat=True).first()
+        known = asked is not None and valid_id(asked) and Person.objects.filter(pk=asked).exists()
+        log_access(
+            user=request.user,
+            action=Action.DENIED,
+            person_id=asked if known else None,
+            page=request.path,
+            detail={"participant": "not found", "person_id": person_id}
+            if person_id is not None and not number
+            else {"participant": "not found"},
+        )
         return None
-    log_access(user=request.user, action=Action.VIEW, person_id=person.pk, page=request.path)
+    if log:
+        log_access(user=request.user, action=Action.VIEW, person_id=person.pk, page=request.path)
     facts = person_criteria(person, on=on)
     labels = {
         "reason_group": _("reason code"),
@@ -167,13 +184,32 @@ def _filters(form: CatalogueFilterForm, match: ParticipantMatch | None) -> Catal
 
 @requires(Perm.CATALOGUE_VIEW)
 def catalogue_list(request: HttpRequest) -> HttpResponse:
+    """The filters come by POST and go on by redirect as a query string in which the
+    participant is their id: a personal identity number is never in a URL (decision 0019).
+    One given in the query string is ignored."""
     today = timezone.localdate()
     person_match = has_perm(request.user, Perm.PERSON_VIEW)
-    form = CatalogueFilterForm(request.GET, person_match=person_match)
+    data: QueryDict = (request.POST if request.method == "POST" else request.GET).copy()
+    for key in ("csrfmiddlewaretoken", *(() if request.method == "POST" else ("personnummer",))):
+        data.pop(key, None)
+    form = CatalogueFilterForm(data, person_match=person_match)
     page: Page[Intervention] | None = None
     match: ParticipantMatch | None = None
     if form.is_valid():
-        match = _participant(request, form, on=today) if person_match else None
+        posted = request.method == "POST"
+        match = _participant(request, form, on=today, log=not posted) if person_match else None
+    if request.method == "POST" and not form.errors:
+        data.pop("sida", None)
+        data.pop("personnummer", None)
+        data.pop("deltagare", None)
+        if match is not None:
+            data["deltagare"] = str(match.person.pk)
+        query = QueryDict(mutable=True)
+        for key, values in data.lists():
+            kept = [v for v in values if v not in ("", None)]
+            if kept:
+                query.setlist(key, kept)
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
     if not form.errors:
         results = interventions(on=today, filters=_filters(form, match))
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("sida"))
@@ -183,7 +219,7 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
         "match": match,
         "page_query": _page_query(request, person_id=match.person.pk if match else None),
         "without_participant": _without_participant(request),
-        "filtered": any(v not in ("", None) for k, v in request.GET.items() if k != "sida"),
+        "filtered": any(v not in ("", None) for k, v in data.items() if k != "sida"),
         **staircase_context(on=today),
     }
     return render(request, "catalog/list.html", context)

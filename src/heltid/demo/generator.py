@@ -144,7 +144,10 @@ def _analyze() -> None:
 
 def _write(plan: PopulationPlan, units: dict[str, Unit], users: dict[str, User]) -> list[Person]:
     households = Household.objects.bulk_create(
-        [Household(reference=h.reference, cohabiting=h.cohabiting) for h in plan.households],
+        [
+            Household(reference=h.reference, cohabiting=h.cohabiting, unit=units[h.unit])
+            for h in plan.households
+        ],
         batch_size=BATCH,
     )
     Child.objects.bulk_create(

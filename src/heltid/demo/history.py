@@ -660,7 +660,14 @@ def _write_formers(plan: HistoryPlan, steps: Sequence[Step]) -> int:
         if (reference := f"{FORMER_HOUSEHOLD_PREFIX}{number:05d}") not in taken
     )
     households = Household.objects.bulk_create(
-        [Household(reference=next(references), cohabiting=False) for _ in planned],
+        [
+            Household(
+                reference=next(references),
+                cohabiting=False,
+                unit=units.get(p.unit) or next(iter(units.values())),
+            )
+            for p in planned
+        ],
         batch_size=BATCH,
     )
     persons = Person.objects.bulk_create(

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from heltid.planning.scenario import MAX_MONTHS, MAX_RUNS, Scenario, Shock, StepParams
+from heltid.web.forms import LimitedForm
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -30,7 +31,7 @@ def _percent(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.Decimal
     )
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(LimitedForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -101,7 +102,7 @@ class ScenarioForm(forms.Form):
         return data
 
 
-class StepForm(forms.Form):
+class StepForm(LimitedForm):
     code = forms.CharField(widget=forms.HiddenInput)
     name = forms.CharField(widget=forms.HiddenInput, max_length=200)
     catalogue_places = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

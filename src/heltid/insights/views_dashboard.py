@@ -26,13 +26,14 @@ from heltid.insights.statistics import suppress
 from heltid.registry.models import Sex
 from heltid.rules import exemption_label
 from heltid.rules.dates import add_months, month_start
+from heltid.web.forms import LimitedForm
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 LONGEST_PERIOD_DAYS = 5 * 366
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(LimitedForm):
     """The dashboard's filters from the query string (Swedish parameter names)."""
 
     fran = forms.DateField(

@@ -17,9 +17,10 @@ from heltid.accounts.permissions import Perm, requires
 from heltid.catalog.forms import DateInput
 from heltid.insights.equality import CrossTable, equality_analysis
 from heltid.insights.filters import InsightFilter
+from heltid.web.forms import LimitedForm
 
 
-class EqualityFilterForm(forms.Form):
+class EqualityFilterForm(LimitedForm):
     fran = forms.DateField(label=_("From"), widget=DateInput(), required=False)
     till = forms.DateField(label=_("To"), widget=DateInput(), required=False)
     enhet = forms.ModelChoiceField(

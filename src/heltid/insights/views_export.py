@@ -16,11 +16,12 @@ from heltid.audit.models import Action
 from heltid.audit.services import log_access
 from heltid.catalog.forms import DateInput
 from heltid.insights.analyst_export import CONTENT_TYPES, export_day
+from heltid.web.forms import LimitedForm
 
 EARLIEST = date(2000, 1, 1)
 
 
-class AnalystExportForm(forms.Form):
+class AnalystExportForm(LimitedForm):
     day = forms.DateField(
         label=_("Day"),
         widget=DateInput(),

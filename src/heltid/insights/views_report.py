@@ -23,11 +23,12 @@ from heltid.insights.board_report import (
     board_report_data,
 )
 from heltid.insights.filters import InsightFilter
+from heltid.web.forms import LimitedForm
 
 EARLIEST = date(2000, 1, 1)
 
 
-class BoardReportForm(forms.Form):
+class BoardReportForm(LimitedForm):
     start = forms.DateField(label=_("From"), widget=DateInput())
     end = forms.DateField(label=_("To"), widget=DateInput())
 

@@ -36,6 +36,7 @@ from heltid.insights.scenarios import (
     scenario_xlsx,
 )
 from heltid.planning.scenario import ScenarioError, ScenarioResult
+from heltid.web.forms import LimitedForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -192,7 +193,7 @@ def scenario_excel(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-class CompareForm(forms.Form):
+class CompareForm(LimitedForm):
     a = forms.ChoiceField(label=gettext_lazy("Scenario A"))
     b = forms.ChoiceField(label=gettext_lazy("Scenario B"))
 

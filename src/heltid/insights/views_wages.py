@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from heltid.accounts.permissions import Perm, requires
 from heltid.planning import wages
 from heltid.planning.wages import LineGroup
+from heltid.web.forms import LimitedForm
 
 MAX_AGE = 20
 MAX_INPUT_LENGTH = 40  # characters in a number field; anything longer is nonsense
@@ -136,7 +137,7 @@ def _household_choices() -> list[tuple[str, str]]:
     return [(key, household_label(key)) for key in wages.HOUSEHOLD_TYPE_KEYS]
 
 
-class WagesForm(forms.Form):
+class WagesForm(LimitedForm):
     ar = forms.IntegerField(
         label=gettext_lazy("Income year"),
         error_messages={"invalid": gettext_lazy("Enter a year, e.g. 2026.")},

@@ -15,11 +15,12 @@ from heltid.registry.identity import Identity, IdentityError, parse_identity
 from heltid.registry.models import AfProgramme, Person, ReasonCode
 from heltid.registry.models.exemption import EXEMPTION_CHOICES
 from heltid.rules.requirement import activity_requirement
+from heltid.web.forms import LimitedForm
 
 MAX_UPLOAD_NAME = 200
 
 
-class SearchForm(forms.Form):
+class SearchForm(LimitedForm):
     q = forms.CharField(label=_("Personal identity number or name"), max_length=100, required=False)
 
 
@@ -31,7 +32,7 @@ class MonthField(forms.DateField):
         return result.replace(day=1) if result else None
 
 
-class PersonRegisterForm(forms.Form):
+class PersonRegisterForm(LimitedForm):
     personnummer = forms.CharField(label=_("Personal identity number"), max_length=13)
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
@@ -40,7 +41,15 @@ class PersonRegisterForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     protected_identity = forms.BooleanField(label=_("Protected identity"), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all())
-    household_reference = forms.CharField(label=_("Household reference"), max_length=60)
+    household_reference = forms.CharField(
+        label=_("Household reference"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "The benefit system's reference, to join a household of your unit. Leave empty "
+            "for a new household."
+        ),
+    )
     cohabiting = forms.BooleanField(label=_("Lives with a sambo or spouse"), required=False)
     children = forms.CharField(
         label=_("Children's birth dates"),
@@ -113,7 +122,7 @@ class PersonRegisterForm(forms.Form):
         return data
 
 
-class WeeklyHoursForm(forms.Form):
+class WeeklyHoursForm(LimitedForm):
     individual_weekly_hours = forms.DecimalField(
         label=_("Individual weekly hours"),
         min_value=Decimal(0),
@@ -139,7 +148,7 @@ class WeeklyHoursForm(forms.Form):
         return data
 
 
-class ExemptionForm(forms.Form):
+class ExemptionForm(LimitedForm):
     group = forms.ChoiceField(label=_("Exemption group"), choices=EXEMPTION_CHOICES)
     decided_on = forms.DateField(label=_("Decided on"))
     review_on = forms.DateField(label=_("Review by"))
@@ -157,7 +166,7 @@ class ExemptionForm(forms.Form):
         return data
 
 
-class ImportForm(forms.Form):
+class ImportForm(LimitedForm):
     file = forms.FileField(label=_("File (.csv or .xlsx)"))
     dry_run = forms.BooleanField(label=_("Only check the file, import nothing"), required=False)
 
@@ -200,7 +209,7 @@ def _fact_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-class FactForm(forms.Form):
+class FactForm(LimitedForm):
     """A dated fact recorded by hand (the import records the same in bulk)."""
 
     fact = forms.ChoiceField(label=_("Fact"), choices=_fact_choices)
@@ -229,5 +238,5 @@ class FactForm(forms.Form):
         return data
 
 
-class FactEndForm(forms.Form):
+class FactEndForm(LimitedForm):
     ends_on = forms.DateField(label=_("Last day"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,11 @@ from heltid.registry.models import (
 )
 
 
+def new_household_reference() -> str:
+    """An opaque reference for a household registered by hand (not guessable from another)."""
+    return f"H-{secrets.token_hex(6).upper()}"
+
+
 @transaction.atomic
 def person_register(
     *,
@@ -55,7 +61,9 @@ def person_register(
 ) -> Person:
     """Register a recipient by hand (the benefit system's import does the same in bulk)."""
     household, created = Household.objects.get_or_create(
-        reference=household_reference, defaults={"cohabiting": cohabiting}
+        unit=unit,
+        reference=household_reference or new_household_reference(),
+        defaults={"cohabiting": cohabiting},
     )
     if created:
         Child.objects.bulk_create([Child(household=household, birth_date=b) for b in children])

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from heltid.accounts.models import Unit, User
 from heltid.accounts.permissions import Perm, may_edit_person, may_see_protected_identity, requires
 from heltid.audit.models import Action
-from heltid.audit.services import log_access
+from heltid.audit.services import log_access, search_detail
 from heltid.casework.access import person_for
 from heltid.registry import services
 from heltid.registry.facts import coverage_facts
@@ -34,15 +34,26 @@ from heltid.registry.forms import (
 from heltid.registry.household import household_riksnorm
 from heltid.registry.imports import import_recipients
 from heltid.registry.models import PersonFact
-from heltid.registry.selectors import person_detail, person_search
+from heltid.registry.selectors import person_search
 from heltid.rules import explain
+from heltid.web.security import (
+    SEARCH_TOKEN_PARAMETER,
+    recalled_search,
+    search_expired,
+    search_redirect,
+)
 
 PAGE_SIZE = 25
 
 
 @requires(Perm.PERSON_SEARCH)
 def person_list(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
+    # The terms (a personal identity number or a name) come by POST and stay in the session;
+    # the URL carries only a random token (decision 0019).
+    if request.method == "POST":
+        return search_redirect(request, {"q": request.POST.get("q", "")}, scope="person_list")
+    terms = recalled_search(request, scope="person_list")
+    form = SearchForm(terms)
     page = None
     query = ""
     if form.is_valid():
@@ -60,14 +71,22 @@ def person_list(request: HttpRequest) -> HttpResponse:
             user=request.user,
             action=Action.SEARCH,
             page=request.path,
-            detail={"query": query[:100], "shown": [p.pk for p in page.object_list]},
+            # never the search text: it may be a protected person's name (decision 0003)
+            detail=search_detail(query, shown=[p.pk for p in page.object_list]),
         )
     else:
         rows = []
     return render(
         request,
         "registry/person_list.html",
-        {"form": form, "page": page, "rows": rows, "query": query},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "token": request.GET.get(SEARCH_TOKEN_PARAMETER, "") if terms else "",
+            "expired": search_expired(request, scope="person_list"),
+        },
     )
 
 
@@ -124,9 +143,10 @@ def person_register(request: HttpRequest) -> HttpResponse:
 
 
 def _editable(request: HttpRequest, person_id: int):  # type: ignore[no-untyped-def]
-    person = person_detail(user=request.user, person_id=person_id)
+    # person_for: outside the scope is a logged 404, and the page's view is logged
+    person = person_for(request, person_id)
     if not may_edit_person(request.user, person):  # type: ignore[arg-type]
-        raise PermissionDenied
+        raise PermissionDenied  # logged as "denied" by the permission middleware
     return person
 
 
@@ -254,4 +274,7 @@ def recipient_import(request: HttpRequest) -> HttpResponse:
                 dry_run=form.cleaned_data["dry_run"],
                 page=request.path,
             )
+            if report.file_error:  # the file as a whole (a limit, unreadable): at its field
+                form.add_error("file", report.file_error)
+                report = None
     return render(request, "registry/import.html", {"form": form, "report": report})

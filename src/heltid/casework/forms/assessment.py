@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from heltid.casework.models import Assessment, Childcare, Housing
 from heltid.casework.services.assessment import ASSESSMENT_FIELDS
 from heltid.catalog.models import Step
+from heltid.web.forms import LimitedModelForm
 
 
 class DateInput(forms.DateInput):
@@ -31,7 +32,7 @@ DISTANCE_CHOICES = [
 ]
 
 
-class AssessmentForm(forms.ModelForm):  # type: ignore[type-arg]
+class AssessmentForm(LimitedModelForm):
     """A new version of the assessment. Saved through ``assessment_record``, never
     ``form.save()``; ``assessment_data()`` gives its values."""
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heltid.casework.selectors import unit_case_managers
 from heltid.registry.models import Person
+from heltid.web.forms import LimitedForm
 
 STATE_CHOICES = [
     ("", _("All")),
@@ -19,7 +20,7 @@ STATE_CHOICES = [
 ]
 
 
-class CaseloadFilterForm(forms.Form):
+class CaseloadFilterForm(LimitedForm):
     att_gora = forms.BooleanField(label=_("Only persons with something to do"), required=False)
     lage = forms.ChoiceField(
         label=_("State of the next deadline"), choices=STATE_CHOICES, required=False
@@ -31,7 +32,7 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-ar
         return str(obj.personnummer_display)
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(LimitedForm):
     """Move persons of the user's unit to a case manager of the unit, with a reason."""
 
     persons = PersonChoiceField(

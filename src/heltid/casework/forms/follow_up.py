@@ -24,6 +24,7 @@ from heltid.casework.services.plan import NewActivity, PlanChanges
 from heltid.catalog.forms import DateInput
 from heltid.catalog.models import Intervention, InterventionStatus
 from heltid.rules import latest_next_follow_up
+from heltid.web.forms import LimitedForm
 
 # An activity that is completed or cancelled has no next status: it is shown, not revised.
 OPEN_STATUSES = tuple(s for s, nexts in ALLOWED_TRANSITIONS.items() if nexts)
@@ -63,7 +64,7 @@ class ActivityFields:
     agreed: forms.BoundField
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(LimitedForm):
     held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     mode = forms.ChoiceField(
         label=_("How"), choices=[("", "–"), *FollowUpMode.choices], required=True

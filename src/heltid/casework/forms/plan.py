@@ -23,6 +23,7 @@ from heltid.casework.models import (
     PlanActivity,
 )
 from heltid.catalog.models import Intervention
+from heltid.web.forms import LimitedForm
 
 MAX_HOURS = Decimal(40)
 TEXT_MAX = 2000
@@ -86,7 +87,7 @@ def _dates_in_order(form: forms.Form, data: dict[str, Any]) -> None:
         form.add_error("end_on", _("The end date must be on or after the start date."))
 
 
-class PlanGoalFields(forms.Form):
+class PlanGoalFields(LimitedForm):
     goal = forms.CharField(
         label=_("Goal"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -113,7 +114,7 @@ class PlanEditForm(PlanGoalFields):
     reason = _reason_field()
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(LimitedForm):
     """A new activity. ``interventions`` are the catalogue's active interventions, each with
     ``free`` annotated; passed in so that several forms on a page share one query."""
 
@@ -212,7 +213,7 @@ ActivityFormSet: type[BaseActivityFormSet] = forms.formset_factory(  # type: ign
 )
 
 
-class ActivityChangeForm(forms.Form):
+class ActivityChangeForm(LimitedForm):
     """Change one activity. The status offers only the moves ``ALLOWED_TRANSITIONS`` allows."""
 
     status = forms.ChoiceField(label=_("Status"))
@@ -259,7 +260,7 @@ class ActivityChangeForm(forms.Form):
         }
 
 
-class PlanSignForm(forms.Form):
+class PlanSignForm(LimitedForm):
     signed_on = forms.DateField(label=_("Signed by the participant on"), help_text=_("YYYY-MM-DD"))
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
@@ -278,7 +279,7 @@ class PlanSignForm(forms.Form):
         return signed
 
 
-class VersionCompareForm(forms.Form):
+class VersionCompareForm(LimitedForm):
     """Which two versions to compare (query string ``fran`` and ``till``)."""
 
     fran = forms.TypedChoiceField(label=_("From version"), coerce=int)

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from heltid.casework.models import EXIT_FOLLOW_UP_MONTHS, ExitOutcome, ExitReason
 from heltid.catalog.forms import DateInput
 from heltid.catalog.models import Step
+from heltid.web.forms import LimitedForm
 
 AFTER_MONTHS = {3: _("After 3 months"), 6: _("After 6 months"), 12: _("After 12 months")}
 
 
-class StepChangeForm(forms.Form):
+class StepChangeForm(LimitedForm):
     step = forms.ModelChoiceField(
         label=_("New step"),
         queryset=Step.objects.filter(active=True).order_by("position", "pk"),
@@ -27,7 +28,7 @@ class StepChangeForm(forms.Form):
     )
 
 
-class ExitForm(forms.Form):
+class ExitForm(LimitedForm):
     reason = forms.ChoiceField(label=_("Exit reason"), choices=[("", "–"), *ExitReason.choices])
     exit_on = forms.DateField(label=_("Exit date"), widget=DateInput())
     note = forms.CharField(
@@ -46,7 +47,7 @@ class ExitForm(forms.Form):
     )
 
 
-class ExitFollowUpForm(forms.Form):
+class ExitFollowUpForm(LimitedForm):
     done_on = forms.DateField(label=_("Done on"), widget=DateInput())
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "–"), *ExitOutcome.choices])
     note = forms.CharField(

@@ -11,6 +11,7 @@ from django.utils.dates import WEEKDAYS
 
 from heltid.referrals.models import AttendanceStatus
 from heltid.referrals.services.attendance import Participant, Week
+from heltid.web.forms import LimitedForm
 
 
 def cell_name(referral_id: int, day: date) -> str:
@@ -35,7 +36,7 @@ class Row:
     cells: list[Cell]
 
 
-class AttendanceWeekForm(forms.Form):
+class AttendanceWeekForm(LimitedForm):
     """Every markable cell defaults to the saved status, else "present"."""
 
     def __init__(self, data: Any = None, *, participants: list[Participant], week: Week) -> None:

@@ -16,11 +16,12 @@ from heltid.catalog.forms import DateInput
 from heltid.referrals.models import DecisionOutcome
 from heltid.referrals.models.decision import SANCTIONS, DecisionFinding
 from heltid.referrals.services.decision import child_impact_error, outcome_error
+from heltid.web.forms import LimitedForm
 
 MAX_AMOUNT = 1_000_000
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(LimitedForm):
     finding = forms.ChoiceField(
         label=_("Did the person decline or stay away without an acceptable reason?"),
         choices=DecisionFinding.choices,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heltid.referrals.forms.referral import NOTE_MAX, WithdrawForm
 from heltid.referrals.models import DeclineReason
+from heltid.web.forms import LimitedForm
 
 
 class DateInput(forms.DateInput):
@@ -20,7 +21,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(LimitedForm):
     reason = forms.ModelChoiceField(
         label=_("Reason for declining"),
         queryset=DeclineReason.objects.filter(active=True).order_by("sort_order", "label"),
@@ -34,7 +35,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class StartForm(forms.Form):
+class StartForm(LimitedForm):
     started_on = forms.DateField(
         label=_("Started on"),
         widget=DateInput(),
@@ -48,7 +49,7 @@ class StartForm(forms.Form):
         super().__init__(data, initial={"started_on": today or timezone.localdate()}, prefix=prefix)
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(LimitedForm):
     note = forms.CharField(
         label=_("Note"),
         max_length=NOTE_MAX,

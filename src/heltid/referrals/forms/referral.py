@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from heltid.casework.models import PlanActivity
 from heltid.catalog.models import Intervention
+from heltid.web.forms import LimitedForm
 
 NOTE_MAX = 300
 
@@ -47,7 +48,7 @@ def activity_label(activity: PlanActivity) -> str:
     return str(_("%(title)s (%(h)s hours a week)")) % {"title": activity.title, "h": hours}
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(LimitedForm):
     """Choose the intervention (the ranked list) and, optionally, the plan activity it fills;
     send it to the provider now or keep it as a proposal."""
 
@@ -100,7 +101,7 @@ class ReferralForm(forms.Form):
         ]
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(LimitedForm):
     note = forms.CharField(
         label=_("Why is the referral withdrawn?"),
         max_length=NOTE_MAX,

@@ -118,8 +118,18 @@ def import_recipients(
     parsed = _parse_all(table, today=today, report=report)
     lookups = _Lookups.load()
     _check_cross_rows(parsed, lookups, acting_user, report)
+    refused = _check_scope(parsed, lookups, acting_user, report)
     if report.errors:
         report.errors.sort(key=lambda e: (e.row, e.column))
+        if refused:
+            log_entries(
+                user=acting_user,
+                entries=[
+                    Entry(Action.DENIED, pk, {"source": "import", "file": filename[:200]})
+                    for pk in refused
+                ],
+                page=page,
+            )
         return report
     try:
         with transaction.atomic():
@@ -199,10 +209,8 @@ def _check_cross_rows(
             if unit_id not in allowed_units:
                 allowed_units[unit_id] = may_import_into_unit(user, unit_id)
             if not allowed_units[unit_id]:
-                report.errors.append(
-                    RowError(row.row, "enhet", "Du får inte importera till den här enheten.")
-                )
-        first = households.setdefault(row.household, row)
+                report.errors.append(RowError(row.row, "enhet", OUT_OF_SCOPE))
+        first = households.setdefault(f"{unit_id}\x00{row.household}", row)
         if first is not row:
             if first.cohabiting != row.cohabiting:
                 report.errors.append(
@@ -214,6 +222,50 @@ def _check_cross_rows(
                         row.row, "barn_fodda", f"Skiljer sig från rad {first.row} i samma hushåll."
                     )
                 )
+
+
+OUT_OF_SCOPE = "Du får inte läsa in den här personen till den här enheten."
+PROTECTED_OFF = (
+    "Skyddad identitet kan bara tas bort av den som har behörighet till skyddade personuppgifter."
+)
+
+
+def _check_scope(
+    parsed: Sequence[ParsedRow], lookups: _Lookups, user: Any, report: ImportReport
+) -> list[int]:
+    """Refuse rows that would change a person the user may not change (decision record 0020);
+    returns the ids of the persons refused, for the log.
+
+    A person registered in a unit the user may not import into is refused with the same
+    message as a row naming such a unit, which says neither where the person is nor anything
+    about them. Turning protected identity off needs the protected-identity permission.
+    The command line (``user`` None) imports for the whole municipality.
+    """
+    if user is None:
+        return []
+    numbers = [r.personnummer for r in parsed]
+    found: dict[str, tuple[int, int, bool]] = {}
+    for chunk in _chunks(numbers):
+        for pk, number, unit_id, protected in Person.objects.filter(
+            personnummer__in=chunk
+        ).values_list("pk", "personnummer", "unit_id", "protected_identity"):
+            found[number] = (pk, unit_id, protected)
+    allowed: dict[int, bool] = {}
+    refused: list[int] = []
+    for row in parsed:
+        if row.personnummer not in found:
+            continue
+        pk, unit_id, protected = found[row.personnummer]
+        if unit_id not in allowed:
+            allowed[unit_id] = may_import_into_unit(user, unit_id)
+        if not allowed[unit_id]:
+            if not any(e.row == row.row and e.column == "enhet" for e in report.errors):
+                report.errors.append(RowError(row.row, "enhet", OUT_OF_SCOPE))
+            refused.append(pk)
+        elif protected and not row.protected_identity and not user.protected_identity_access:
+            report.errors.append(RowError(row.row, "skyddad_identitet", PROTECTED_OFF))
+            refused.append(pk)
+    return refused
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -231,7 +283,7 @@ def _write(
     filename: str,
     today: date,
 ) -> None:
-    household_ids = _write_households(parsed)
+    household_ids = _write_households(parsed, lookups)
     existing: dict[str, Person] = {}
     numbers = [r.personnummer for r in parsed]
     for chunk in _chunks(numbers):
@@ -240,6 +292,7 @@ def _write(
     to_create: list[Person] = []
     to_update: list[Person] = []
     changes: dict[str, list[str]] = {}
+    unprotected: set[int] = set()
     for row in parsed:
         values = {
             "id_kind": IdKind.SAMORDNINGSNUMMER
@@ -249,7 +302,7 @@ def _write(
             "sex": row.sex,
             "first_name": row.first_name,
             "last_name": row.last_name,
-            "household_id": household_ids[row.household],
+            "household_id": household_ids[(lookups.units[row.unit], row.household)],
             "part_time_hours": row.part_time_hours,
             "reason_code_id": lookups.reasons[row.reason_code],
             "af_programme": row.af_programme,
@@ -262,6 +315,8 @@ def _write(
             to_create.append(Person(personnummer=row.personnummer, **values))
             continue
         changed = [name for name, value in values.items() if getattr(found, name) != value]
+        if "protected_identity" in changed and not row.protected_identity:
+            unprotected.add(found.pk)
         if changed:
             for name in changed:
                 setattr(found, name, values[name])
@@ -290,6 +345,7 @@ def _write(
         {existing[number].pk: fields for number, fields in changes.items()},
         period_changes,
         fact_changes,
+        unprotected,
     )
     entries.append(
         Entry(
@@ -313,8 +369,10 @@ def _change_entries(
     fields: dict[int, list[str]],
     periods: list[int],
     facts: dict[int, list[str]],
+    unprotected: set[int],
 ) -> list[Entry]:
-    """One change entry per person: the fields, the support period and the dated facts."""
+    """One change entry per person: the fields, the support period and the dated facts; a
+    protected identity turned off says so."""
     details: dict[int, dict[str, Any]] = {}
     for pk, names in fields.items():
         details.setdefault(pk, {"source": "import"})["fields"] = names
@@ -324,55 +382,69 @@ def _change_entries(
     for pk, kinds in facts.items():
         if pk not in created:
             details.setdefault(pk, {"source": "import"})["facts"] = kinds
+    for pk in unprotected:
+        details.setdefault(pk, {"source": "import"})["protected_identity_removed"] = True
     return [Entry(Action.CHANGE, pk, detail) for pk, detail in details.items()]
 
 
-def _write_households(parsed: Sequence[ParsedRow]) -> dict[str, int]:
-    wanted: dict[str, ParsedRow] = {}
+def _households_in_units(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Household]:
+    """The existing households by (unit id, reference), looked up unit by unit."""
+    by_unit: dict[int, list[str]] = {}
+    for unit_id, ref in keys:
+        by_unit.setdefault(unit_id, []).append(ref)
+    found: dict[tuple[int, str], Household] = {}
+    for unit_id, refs in by_unit.items():
+        for chunk in _chunks(refs):
+            for household in Household.objects.filter(unit_id=unit_id, reference__in=chunk):
+                found[(unit_id, household.reference)] = household
+    return found
+
+
+def _write_households(parsed: Sequence[ParsedRow], lookups: _Lookups) -> dict[tuple[int, str], int]:
+    """Create or update the households the rows name, each within its row's unit: a
+    reference never reaches another unit's household (decision record 0020). Returns the
+    household id by (unit id, reference)."""
+    wanted: dict[tuple[int, str], ParsedRow] = {}
     for row in parsed:
-        wanted.setdefault(row.household, row)
-    refs = list(wanted)
-    existing: dict[str, Household] = {}
-    for chunk in _chunks(refs):
-        for household in Household.objects.filter(reference__in=chunk):
-            existing[household.reference] = household
+        wanted.setdefault((lookups.units[row.unit], row.household), row)
+    existing = _households_in_units(wanted)
     new = [
-        Household(reference=ref, cohabiting=wanted[ref].cohabiting)
-        for ref in refs
-        if ref not in existing
+        Household(unit_id=unit_id, reference=ref, cohabiting=wanted[(unit_id, ref)].cohabiting)
+        for unit_id, ref in wanted
+        if (unit_id, ref) not in existing
     ]
     insert_rows(Household, new)
-    changed = [h for h in existing.values() if h.cohabiting != wanted[h.reference].cohabiting]
-    for household in changed:
-        household.cohabiting = wanted[household.reference].cohabiting
+    changed = []
+    for key, household in existing.items():
+        if household.cohabiting != wanted[key].cohabiting:
+            household.cohabiting = wanted[key].cohabiting
+            changed.append(household)
     Household.objects.bulk_update(changed, ["cohabiting"], batch_size=1000)
-    ids = {ref: h.pk for ref, h in existing.items()}
-    new_refs = [h.reference for h in new]
-    for chunk in _chunks(new_refs):
-        ids.update(Household.objects.filter(reference__in=chunk).values_list("reference", "pk"))
+    ids = {key: h.pk for key, h in existing.items()}
+    created = _households_in_units(key for key in wanted if key not in existing)
+    ids.update((key, h.pk) for key, h in created.items())
+    _write_children(
+        {ids[key]: row.children for key, row in wanted.items()},
+        [h.pk for h in existing.values()],
+    )
+    return ids
 
+
+def _write_children(wanted: dict[int, tuple[date, ...]], existing_ids: list[int]) -> None:
+    """Make each household's children those the file gives (by household id)."""
     current: dict[int, list[date]] = {}
-    existing_ids = [h.pk for h in existing.values()]
     for start in range(0, len(existing_ids), CHUNK):
         for household_id, birth in Child.objects.filter(
             household_id__in=existing_ids[start : start + CHUNK]
         ).values_list("household_id", "birth_date"):
             current.setdefault(household_id, []).append(birth)
     replace = [
-        ref for ref in refs if tuple(sorted(current.get(ids[ref], []))) != wanted[ref].children
+        pk for pk, children in wanted.items() if tuple(sorted(current.get(pk, []))) != children
     ]
-    stale = [ids[ref] for ref in replace if ids[ref] in current]
+    stale = [pk for pk in replace if pk in current]
     for start in range(0, len(stale), CHUNK):
         Child.objects.filter(household_id__in=stale[start : start + CHUNK]).delete()
-    insert_rows(
-        Child,
-        [
-            Child(household_id=ids[ref], birth_date=b)
-            for ref in replace
-            for b in wanted[ref].children
-        ],
-    )
-    return ids
+    insert_rows(Child, [Child(household_id=pk, birth_date=b) for pk in replace for b in wanted[pk]])
 
 
 def desired_facts(

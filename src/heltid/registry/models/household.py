@@ -5,9 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Household(models.Model):
-    """Adults and children sharing the support; ``reference`` is the benefit system's id."""
+    """Adults and children sharing the support; ``reference`` is the benefit system's id.
 
-    reference = models.CharField(_("household reference"), max_length=60, unique=True)
+    A household belongs to a unit, and a reference names a household only within its unit
+    (decision record 0020): an import or a form of one unit never finds, joins or changes
+    another unit's household, whatever reference it gives. ``unit`` is None only for a
+    household left without adults by a migration.
+    """
+
+    reference = models.CharField(_("household reference"), max_length=60)
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
+    )
     cohabiting = models.BooleanField(
         _("adults are sambo or married"),
         default=False,
@@ -18,6 +32,9 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "reference"], name="household_unit_reference")
+        ]
 
     def __str__(self) -> str:
         return self.reference
