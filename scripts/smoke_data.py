@@ -4,7 +4,7 @@ their caseload with a plan.
 Run by CI's wheel step with the Python of the installed package, from outside the checkout
 and with the `heltid` commands' environment (HELTID_PRODUCTION, DATABASE_URL, ...); the
 password comes from SMOKE_PASSWORD. Made through the project's own services, with one of
-Skatteverket's test personnummer. Prints one line of JSON: {"username", "person_id"}.
+Skatteverket's test personnummer. Prints one line of JSON: {"username", "person_id", "totp_key"}.
 Refuses a database that already has persons: it is for a fresh, throwaway one.
 """
 
@@ -89,7 +89,14 @@ def main() -> int:
                 ),
             ],
         )
-    print(json.dumps({"username": manager.username, "person_id": person.pk}))
+    # the case manager's authenticator: a confirmed TOTP device whose key the HTTP check uses
+    # to answer the second sign-in step, as the person's phone would
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=manager, name="Röktest", confirmed=True)
+    print(
+        json.dumps({"username": manager.username, "person_id": person.pk, "totp_key": device.key})
+    )
     return 0
 
 

@@ -176,7 +176,7 @@ def check_login_page(client: Client) -> set[str]:
     return refs
 
 
-def log_in(client: Client, username: str, password: str) -> None:
+def log_in(client: Client, username: str, password: str, totp_key: str) -> None:
     form = client.get_ok("/logga-in/").text
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
     if token is None or "csrftoken" not in client.cookies:
@@ -194,6 +194,29 @@ def log_in(client: Client, username: str, password: str) -> None:
     if answer.status != 302 or "sessionid" not in client.cookies:
         raise SmokeError(f"login failed: {answer.status}\n{answer.text[:800]}")
     ok(f"logged in as {username} through the form (CSRF token, Secure cookies)")
+    # the second step: a case manager sees persons, so the code from the authenticator
+    gate = client.request("/")
+    location = gate.headers.get("location", "")
+    if gate.status != 302 or "/tvastegsverifiering/" not in location:
+        raise SmokeError(f"no second step after the password: {gate.status} {location!r}")
+    page = client.get_ok("/tvastegsverifiering/").text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if token is None:
+        raise SmokeError("the second-step form has no CSRF token")
+    from django_otp.oath import totp
+
+    code = f"{totp(bytes.fromhex(totp_key)):06d}"
+    answer = client.request(
+        "/tvastegsverifiering/",
+        data={"csrfmiddlewaretoken": token.group(1), "code": code, "next": "/"},
+        headers={
+            "Origin": client.https_origin,
+            "Referer": client.https_origin + "/tvastegsverifiering/",
+        },
+    )
+    if answer.status != 302:
+        raise SmokeError(f"the second step failed: {answer.status}\n{answer.text[:800]}")
+    ok("second step: the authenticator's code accepted")
 
 
 def check_pages(client: Client, person_id: int) -> set[str]:
@@ -261,6 +284,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--base", required=True, help="http://127.0.0.1:PORT")
     parser.add_argument("--username", required=True)
     parser.add_argument("--person-id", type=int, required=True)
+    parser.add_argument("--totp-key", required=True, help="the smoke user's TOTP key (hex)")
     options = parser.parse_args(argv)
     password = os.environ.get("SMOKE_PASSWORD", "")
     started = time.monotonic()
@@ -268,7 +292,7 @@ def main(argv: list[str]) -> int:
         client = Client(options.base.rstrip("/"))
         wait_for_server(client)
         refs = check_login_page(client)
-        log_in(client, options.username, password)
+        log_in(client, options.username, password, options.totp_key)
         refs |= check_pages(client, options.person_id)
         check_static(client, refs)
         check_plan_pdf(client, options.person_id)
