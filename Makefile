@@ -12,7 +12,7 @@ HTMX_NPM := node_modules/htmx.org/dist/htmx.min.js
 HTMX := src/heltid/static/vendor/htmx/htmx.min.js
 DIST ?= dist
 
-.PHONY: install run test test-fast lint format bench messages clean system-packages vendor dist
+.PHONY: install run test test-fast lint format bench loadtest messages clean system-packages vendor dist
 
 $(VENV)/.installed: pyproject.toml setup.py package.json
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -53,8 +53,14 @@ run: install
 	@mkdir -p $(HELTID_VAR_DIR)/static
 	$(BIN)/heltid migrate --noinput -v0
 	$(BIN)/heltid demo --seed 1 --if-empty
+	$(BIN)/heltid worklist refresh
 	$(BIN)/heltid demo_logins
-	@echo "Heltid serves http://$(HOST):$(PORT)/ — stop with Ctrl-C."
+	@echo "Heltid serves http://$(HOST):$(PORT)/ with a background worker — stop with Ctrl-C."
+	@# the worker runs the tasks (statistics, reports, exports), the schedule enqueues what is
+	@# due every five minutes; both stop with the server (decision 0022)
+	@$(BIN)/heltid db_worker & worker=$$!; \
+	$(BIN)/heltid schedule --every 300 >/dev/null & schedule=$$!; \
+	trap 'kill $$worker $$schedule 2>/dev/null; wait $$worker $$schedule 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn heltid.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 test: install
@@ -75,6 +81,11 @@ format: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# A working day of 50 users against a city of 35,000 recipients on PostgreSQL (docs/loadtest.md);
+# LOADTEST_RECIPIENTS=2000 LOADTEST_SECONDS=20 make loadtest for a quick one.
+loadtest: install
+	$(BIN)/python -m benchmarks.loadtest.run
 
 messages: install
 	cd src/heltid && ../../$(BIN)/heltid makemessages -l sv --no-obsolete --add-location file

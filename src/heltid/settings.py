@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "heltid.catalog",
     "heltid.referrals",
     "heltid.insights",
+    "heltid.background",
     "heltid.demo",
     "heltid.web",
     "django.contrib.admin",
@@ -86,7 +87,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (decision 0022): django-tasks with its database backend, the same on SQLite
+# and PostgreSQL; `heltid db_worker` runs the tasks, `heltid schedule` enqueues what is due.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -190,6 +197,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiler spends seconds compiling the catalogue's capacity query and
+    # the worklists' aggregates, which run in milliseconds without it (issue 13's load test):
+    # off for Heltid's own connections, whatever the server's default.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sign-in lockout and the second factor (decision 0017). HELTID_LOCKOUT_FAILURES failed

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from heltid.accounts.models import Role
 from heltid.accounts.permissions import PUBLIC, declared_permission, has_perm
-from heltid.audit.models import AccessLog, Action
+from heltid.audit.models import AccessLog, AccessLogPerson, Action
 from heltid.casework.services.plan import NewActivity, plan_create
 from heltid.casework.services.progression import exit_record
 from heltid.registry.models import Person, PersonFact
@@ -271,19 +271,28 @@ def _users(pattern: Pattern, world: World) -> tuple[Any, Any]:
 
 
 def _naming(entries: list[AccessLog], person_id: int) -> list[AccessLog]:
+    """The entries naming the person: one access to them, a bulk operation listing them, or a
+    search that showed them."""
+    listed = set(
+        AccessLogPerson.objects.filter(entry__in=entries, person_id=person_id).values_list(
+            "entry_id", flat=True
+        )
+    )
     return [
         e
         for e in entries
-        if e.person_id == person_id or person_id in (e.detail or {}).get("shown", [])
+        if e.person_id == person_id
+        or e.pk in listed
+        or person_id in (e.detail or {}).get("shown", [])
     ]
 
 
 def _new_entries(after: int) -> list[AccessLog]:
-    return list(AccessLog.objects.filter(seq__gt=after).order_by("seq"))
+    return list(AccessLog.objects.filter(pk__gt=after).order_by("pk"))
 
 
 def _last_seq() -> int:
-    return AccessLog.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    return AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 # GET answers a redirect (the page only takes a POST, which logs its change): nothing shown.

@@ -26,7 +26,7 @@ def test_person_search__logs_length_key_and_shown__never_the_text(staff: Any) ->
     client.force_login(staff.officer)
     response = client.post("/personer/", {"q": "  HEMLIGSSON "}, follow=True)
     assert response.status_code == 200 and "Hemligsson" in response.content.decode()
-    entry = AccessLog.objects.filter(action=Action.SEARCH).latest("seq")
+    entry = AccessLog.objects.filter(action=Action.SEARCH).latest("pk")
     assert "hemligsson" not in str(entry.detail).lower()
     assert entry.detail["shown"] == [hidden.pk]
     assert entry.detail["query_length"] == len("HEMLIGSSON")

@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from heltid.accounts.models import Role
 from heltid.audit.models import AccessLog
+from heltid.audit.selectors import persons_named
 from heltid.casework.models import ActivityKind, ActivityStatus, CaseAssignment, Exit, FollowUp
 from heltid.casework.selectors import caseload_for, todos_of
 from heltid.casework.services.assessment import assessment_record
@@ -206,7 +207,7 @@ def test_case_manager_assign__writes_person_history_and_log(
         (p.pk, other_manager.pk, lead.pk, "Jämnare fördelning")
         for p in sorted([first, second], key=lambda p: p.pk)
     ]
-    log = AccessLog.objects.filter(action="change").order_by("seq")
+    log = persons_named(action="change")
     assert [(e.person_id, e.detail["from"], e.detail["to"]) for e in log] == [
         (first.pk, staff.case_manager.pk, other_manager.pk),
         (second.pk, None, other_manager.pk),
@@ -282,7 +283,7 @@ def test_my_caseload__lists_todos_and_the_whole_caseload_and_logs(
     assert len(todo_rows) == 4  # assessment, plan, first activity, follow-up
     assert "Olle Sen" in body and "Klara Klar" in body and "Inte Min" not in body
     assert f'href="/personer/{done.pk}/plan/"' in body
-    entry = AccessLog.objects.filter(action="view").latest("seq")
+    entry = AccessLog.objects.filter(action="view").latest("pk")
     assert entry.detail["list"] == "caseload"
     assert entry.detail["shown"] == sorted([overdue.pk, done.pk])
 
@@ -352,16 +353,23 @@ def test_my_caseload__query_count_constant__5_vs_40_persons(staff: Any, client: 
     with CaptureQueriesContext(connection) as small:
         assert client.get("/arende/").status_code == 200
     _seed_caseload(staff, 35, today)
+    # the writes marked their rows stale, and the test's transaction never commits: the first
+    # read recomputes them (tests/casework/test_worklist.py), the next reads only read
+    client.get("/arende/")
+    reset_queries()  # the log keeps 9,000 queries: a full one counts none
     with CaptureQueriesContext(connection) as large:
         assert client.get("/arende/").status_code == 200
     assert Person.objects.filter(case_manager=staff.case_manager).count() == 40
     assert len(large) == len(small)
     with CaptureQueriesContext(connection) as home:
         assert client.get("/").status_code == 200
+    home_queries = len(home)
     _seed_caseload(staff, 10, today)
+    client.get("/")
+    reset_queries()
     with CaptureQueriesContext(connection) as home_larger:
         assert client.get("/").status_code == 200
-    assert len(home_larger) == len(home)
+    assert len(home_larger) == home_queries
 
 
 def test_unit_caseload__team_lead_sees_loads_and_persons_without_case_manager(
@@ -420,7 +428,7 @@ def test_reassign__team_lead_moves_chosen_persons(
     }
     assert Person.objects.get(pk=stays.pk).case_manager_id == staff.case_manager.pk
     assert CaseAssignment.objects.filter(reason="Föräldraledighet").count() == 2
-    assert AccessLog.objects.filter(action="change").count() == 2
+    assert len(persons_named(action="change")) == 2
 
 
 @pytest.mark.parametrize(

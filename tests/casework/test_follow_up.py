@@ -109,7 +109,7 @@ def test_follow_up_record__saved_linked_to_the_plan_and_logged(staff: Any, perso
         None,
         staff.case_manager,
     )
-    entry = AccessLog.objects.filter(person_id=person.pk, action="create").latest("seq")
+    entry = AccessLog.objects.filter(person_id=person.pk, action="create").latest("pk")
     assert entry.detail == {"follow_up": follow_up.pk, "plan_version": None}
 
 

@@ -269,7 +269,7 @@ def test_plan_page__schedule_shows_who_added_what(staff: Any, own: Any, client: 
     assert sv("Proposed") in body and sv("SFI or studies held by others") in body
     assert staff.case_manager.get_full_name() in body
     assert timezone.localdate().isoformat() in body
-    entry = AccessLog.objects.filter(action="view", person_id=own.pk).latest("seq")
+    entry = AccessLog.objects.filter(action="view", person_id=own.pk).latest("pk")
     assert entry.detail["plan"] == Plan.objects.get().pk
 
 

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from heltid.audit.models import AccessLog
+from heltid.audit.selectors import entries_naming
 from heltid.casework.models import Assessment, Health, SwedishLevel
 from heltid.catalog.charts import staircase_chart
 from heltid.catalog.models import CapacityChange, Intervention, InterventionStatus
@@ -443,7 +444,7 @@ def test_list__personnummer_in_the_query_string__ignored(
     client.force_login(staff.case_manager)
     response = client.get("/insatser/", {"personnummer": participant.personnummer})
     assert response.status_code == 200 and response.context["match"] is None
-    assert not AccessLog.objects.filter(person_id=participant.pk).exists()
+    assert not entries_naming(participant).exists()
 
 
 def test_list__paginated_by_25(staff: Any, client: Client) -> None:
@@ -589,7 +590,7 @@ def test_list__role_that_sees_no_persons__has_no_participant_field(
     response = client.get("/insatser/", {"deltagare": participant.pk})
     assert "personnummer" not in response.context["form"].fields
     assert response.context["match"] is None
-    assert not AccessLog.objects.filter(person_id=participant.pk).exists()
+    assert not entries_naming(participant).exists()
 
 
 def test_list__bad_filter__field_error_and_no_list(staff: Any, client: Client) -> None:

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from heltid.accounts.models import Role, User
 from heltid.audit.models import AccessLog
+from heltid.audit.selectors import persons_named
 from heltid.audit.services import verify_chain
 from heltid.demo.generator import DemoSummary, build_demo
 from heltid.demo.staff import DEMO_PASSWORD, DEMO_USERS
@@ -72,12 +73,10 @@ def test_only_skatteverket_test_numbers(small_demo: DemoSummary) -> None:
 
 def test_every_created_person_is_in_a_verified_access_log(small_demo: DemoSummary) -> None:
     assert verify_chain().ok
-    entries = AccessLog.objects.filter(actor="demo", action="create")
+    entries = persons_named(AccessLog.objects.filter(actor="demo"), action="create")
     assert small_demo.log_entries == SMALL  # the history logs its former participants itself
-    assert entries.count() == Person.objects.count()
-    assert set(entries.values_list("person_id", flat=True)) == set(
-        Person.objects.values_list("pk", flat=True)
-    )
+    assert len(entries) == Person.objects.count()
+    assert {e.person_id for e in entries} == set(Person.objects.values_list("pk", flat=True))
     assert all(e.detail == {"source": "demo"} for e in entries)
 
 

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from heltid.accounts.models import User
 from heltid.audit.models import AccessLog
+from heltid.casework.models import Worklist
 from heltid.demo.staff import DEMO_PASSWORD
 from heltid.registry.models import Household, Person
 from tests.clock import suite_today
@@ -30,6 +31,8 @@ def test_demo_builds_and_prints_a_summary() -> None:
     assert f"Demokommun skapad (frö 2, per {DAY})" in output
     assert "Målgrupp: 54 (kodade arbetslösa 30, övriga 24)" in output
     assert "Klart på" in output
+    # every person's stored worklist computed, as the nightly refresh leaves it (decision 0023)
+    assert Worklist.objects.filter(computed_on=suite_today()).count() == Person.objects.count()
 
 
 def test_if_empty_leaves_an_existing_database_unchanged(person: Person) -> None:

@@ -15,6 +15,7 @@ import pytest
 from django.db import transaction
 
 from heltid.audit.models import AccessLog
+from heltid.audit.selectors import persons_named
 from heltid.audit.services import verify_chain
 from heltid.casework.models import Exit, ExitReason, StepChange
 from heltid.catalog.models import Step
@@ -305,9 +306,9 @@ def test_small_demo__history_consistent__formers_off_support_and_logged() -> Non
     assert _on_support_today(formers) == 0
     assert target_group_stats(on=DAY).recipients == summary.recipients == 400
     assert _participant_pks() <= set(histories.events)
-    logged = set(
-        AccessLog.objects.filter(actor="demo", action="create").values_list("person_id", flat=True)
-    )
+    logged = {
+        n.person_id for n in persons_named(AccessLog.objects.filter(actor="demo"), action="create")
+    }
     assert logged == set(Person.objects.values_list("pk", flat=True))
     assert verify_chain().ok
 

@@ -17,8 +17,11 @@ from openpyxl import load_workbook
 from heltid.audit.models import AccessLog, Action
 from heltid.casework.models import Assessment, Health, SwedishLevel
 from heltid.insights.analyst_export import COLUMNS, pseudonym
+from heltid.insights.statistics import target_group_stats
 from heltid.registry.models import Person
+from tests.clock import suite_today
 from tests.factories import PersonFactory
+from tests.insights.made import made
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +57,7 @@ def test_export__xlsx__one_pseudonymous_row_per_recipient(
     staff: Any, client: Client, people: list[Person]
 ) -> None:
     client.force_login(staff.analyst)
-    response = client.get(URL, {"day": DAY.isoformat(), "format": "xlsx"})
+    response = made(client, URL, {"day": DAY.isoformat(), "format": "xlsx"})
     assert response.status_code == 200
     assert "analysunderlag-2026-06-30.xlsx" in response["Content-Disposition"]
     rows = _sheet(response.content)
@@ -79,7 +82,7 @@ def test_export__csv__same_rows_and_the_same_pseudonyms_next_time(
     staff: Any, client: Client, people: list[Person]
 ) -> None:
     client.force_login(staff.analyst)
-    first = client.get(URL, {"day": DAY.isoformat(), "format": "csv"})
+    first = made(client, URL, {"day": DAY.isoformat(), "format": "csv"})
     assert first["Content-Type"].startswith("text/csv")
     text = first.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
@@ -163,9 +166,9 @@ def test_statistics_page__target_group_parts__a_small_part_hides_its_complement(
         if i < 2:
             Person.objects.filter(pk=person.pk).update(reason_code=other_code)
     client.force_login(staff.analyst)
-    response = client.get("/statistik/")
-    counts = response.context["counts"]
-    stats = response.context["stats"]
+    response = made(client, "/statistik/")
+    counts = response.context["figures"]["counts"]
+    stats = target_group_stats(on=suite_today())
     assert stats.other_target == 2, "the example needs two in the other part"
     assert counts["other_target"] is None
     assert counts["unemployed_coded"] is None or counts["target_group"] is None

@@ -34,6 +34,7 @@ from heltid.insights.board_report import (
 from heltid.insights.filters import InsightFilter
 from tests.clock import suite_today
 from tests.factories import PersonFactory
+from tests.insights.made import made
 
 pytestmark = pytest.mark.django_db
 
@@ -286,7 +287,12 @@ def test_board_report_page__download__file_and_access_log(
     exits: dict[str, int], staff: Any, client: Client, kind: str, content_type: str, magic: bytes
 ) -> None:
     client.force_login(staff.analyst)
-    response = client.get(URL, {"start": "2026-01-01", "end": "2026-06-30", "format": kind})
+    params = {"start": "2026-01-01", "end": "2026-06-30", "format": kind}
+    asked = client.get(URL, params)  # made by the worker: the page says so, no file yet
+    assert asked.status_code == 200 and asked["Content-Type"].startswith("text/html")
+    assert asked.context["status"]["being_made"]
+    assert not AccessLog.objects.filter(action=Action.EXPORT).exists()
+    response = made(client, URL, params)
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response.content.startswith(magic)

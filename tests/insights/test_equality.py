@@ -37,6 +37,7 @@ from heltid.registry.models import Person
 from tests.clock import suite_today
 from tests.conftest import Staff
 from tests.factories import PersonFactory
+from tests.insights.made import made
 
 DAY = date(2025, 6, 30)
 PERIOD = InsightFilter(start=date(2025, 1, 1), end=DAY)
@@ -177,7 +178,9 @@ def test_equality_page__analyst__suppressed_tables_with_captions(staff: Staff) -
     client = Client()
     client.force_login(staff.analyst)
 
-    response = client.get("/statistik/jamstalldhet/")
+    asked = client.get("/statistik/jamstalldhet/")  # made in the background (decision 0022)
+    assert asked.context["status"]["being_made"] and "<caption" not in asked.content.decode()
+    response = made(client, "/statistik/jamstalldhet/")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -215,9 +218,12 @@ def test_equality_page__bad_filters__field_errors_no_tables(staff: Staff, query:
 def test_equality_page__period_and_unit__shown(staff: Staff) -> None:
     client = Client()
     client.force_login(staff.analyst)
-    response = client.get("/statistik/jamstalldhet/?fran=2025-01-01&till=2025-06-30&enhet=ekb-nord")
+    response = made(
+        client, "/statistik/jamstalldhet/?fran=2025-01-01&till=2025-06-30&enhet=ekb-nord"
+    )
     assert response.status_code == 200
     assert "2025-06-30" in response.content.decode()
+    assert response.context["status"]["fresh"] and response.context["tables"]
 
 
 # The demo municipality reproduces the seeds' directions (tests/demo/test_demo_full.py checks

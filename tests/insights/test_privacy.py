@@ -157,7 +157,7 @@ def test_dashboard_distribution__no_hidden_count_follows_from_counts_total_or_sh
 ) -> None:
     """The dashboard's by-reason tables publish counts, a total and shares: a hidden count must
     not follow from them — by subtraction from the total, or from a share giving the total."""
-    from heltid.insights.views_dashboard import _distribution_rows
+    from heltid.insights.dashboard import _distribution_rows
 
     rows, total = _distribution_rows([(f"r{i}", n) for i, n in enumerate(counts)])
     hidden = [i for i, row in enumerate(rows) if row.count is None]
@@ -197,9 +197,9 @@ def test_suppress_subtotal__never_with_a_hidden_part(counts: list[int]) -> None:
 
 
 def test_statistics_page_shares__only_when_the_part_and_the_rest_are_not_small() -> None:
-    from heltid.insights.views import _share_pct
+    from heltid.insights.statistics import share_pct
 
-    assert _share_pct(2, 20) is None  # 10 % of 20 gives back 2
-    assert _share_pct(18, 20) is None  # and 90 % gives back the other 2
-    assert _share_pct(10, 20) == 50
-    assert _share_pct(0, 0) is None
+    assert share_pct(2, 20) is None  # 10 % of 20 gives back 2
+    assert share_pct(18, 20) is None  # and 90 % gives back the other 2
+    assert share_pct(10, 20) == 50
+    assert share_pct(0, 0) is None

@@ -262,7 +262,7 @@ def test_command__json__proposal_and_totals__nothing_applied(scene: Scene, capsy
     assert set(data["proposal"][0]) == {"referral", "person", "intervention", "priority"}
     assert data["unassigned"] == [scene.late.person_id]
     assert not Referral.objects.filter(status=ReferralStatus.OFFERED).exists()
-    assert AccessLog.objects.latest("seq").actor == "cli"
+    assert AccessLog.objects.latest("pk").actor == "cli"
 
 
 def test_command__apply__offers_and_exits_0(scene: Scene, capsys: Any) -> None:
@@ -324,7 +324,7 @@ def test_page__team_lead__sees_the_proposal_with_totals_and_logs(
     assert "Skyddad identitet" in body and "Hemlig" not in body
     assert "A Kö" in body and "Lediga caféet" in body
     assert 'name="fingerprint"' in body and "csrfmiddlewaretoken" in body
-    entry = AccessLog.objects.filter(action="view").latest("seq")
+    entry = AccessLog.objects.filter(action="view").latest("pk")
     assert entry.detail["list"] == "allocation"
     assert entry.detail["shown"] == sorted([protected.pk, scene.urgent.person_id])
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heltid.audit.models import AccessLog
+from heltid.audit.selectors import persons_named
 from heltid.casework.models import ActivityKind, ActivityStatus, Plan, PlanActivity, PlanStatus
 from heltid.referrals.balance import weekly_balance
 from heltid.referrals.forms.attendance import cell_name
@@ -340,8 +341,8 @@ def test_access_log__view_per_participant__change_per_participant(staff: Any) ->
     client.post(url(item, LAST_WEEK), data)
     persons = sorted(r.person_id for r in referrals)
     for action in ("view", "change"):
-        logged = AccessLog.objects.filter(user=staff.provider, action=action)
-        assert sorted(logged.values_list("person_id", flat=True)) == persons
+        logged = persons_named(AccessLog.objects.filter(user=staff.provider), action=action)
+        assert sorted(n.person_id for n in logged) == persons
 
 
 @pytest.mark.django_db

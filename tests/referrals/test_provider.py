@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from heltid.audit.models import AccessLog
+from heltid.audit.selectors import persons_named
 from heltid.casework.services.assessment import assessment_record
 from heltid.referrals.models import DeclineReason, Referral, ReferralStatus, Signal
 from heltid.referrals.services.referral import (
@@ -114,11 +115,10 @@ def test_provider_intervention__lists_in_order_with_minimum_fields(
     assert body.index(f'data-referral="{holder.pk}"') > body.index('id="holding-h"')
     assert f"/utforare/insatser/{own.pk}/narvaro/" in body
     assert SECRET_NOTE not in body and holder.person.personnummer_display not in body
-    logged = set(
-        AccessLog.objects.filter(user=staff.provider, action="view").values_list(
-            "person_id", flat=True
-        )
-    )
+    logged = {
+        n.person_id
+        for n in persons_named(AccessLog.objects.filter(user=staff.provider), action="view")
+    }
     assert incoming.person_id in logged and proposed.person_id not in logged
 
 

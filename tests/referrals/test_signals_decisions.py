@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heltid.audit.models import AccessLog
+from heltid.audit.selectors import persons_named
 from heltid.referrals.models import AfNotification, Attendance, Decision, Signal
 from heltid.referrals.services.decision import decision_record
 from heltid.referrals.services.signals import absence_signals, refusal_signal
@@ -162,8 +163,8 @@ def test_signal_list__own_unit_open_signals_oldest_first_with_evidence(staff: An
     assert old.referral.intervention.name in page
     assert _days_ago(9)[0].isoformat() in page
     assert reverse("decision_new", args=[new.pk]) in page
-    viewed = AccessLog.objects.filter(user=staff.officer, action="view")
-    assert set(viewed.values_list("person_id", flat=True)) == {old.person_id, new.person_id}
+    viewed = persons_named(AccessLog.objects.filter(user=staff.officer), action="view")
+    assert {n.person_id for n in viewed} == {old.person_id, new.person_id}
 
 
 @pytest.mark.django_db

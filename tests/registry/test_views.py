@@ -86,7 +86,7 @@ def test_search__by_personnummer_and_name__scoped(staff: Any, person: Any, clien
     assert "Anna Andersson" in by_number
     by_name = client.post("/personer/", {"q": "anna"}, follow=True).content.decode()
     assert "Anna Andersson" in by_name and elsewhere.last_name not in by_name
-    search = AccessLog.objects.filter(action="search").latest("seq")
+    search = AccessLog.objects.filter(action="search").latest("pk")
     assert search.detail["shown"] == [person.pk]
 
 

@@ -7,8 +7,9 @@ from django.shortcuts import render
 from heltid.accounts.permissions import Perm, requires
 from heltid.audit.forms import AccessLogSearchForm
 from heltid.audit.models import Action
-from heltid.audit.selectors import access_log_search, person_by_number, shown_detail
+from heltid.audit.selectors import access_log_search, log_rows, person_by_number
 from heltid.audit.services import log_access
+from heltid.registry.models import Person
 from heltid.web.security import (
     SEARCH_TOKEN_PARAMETER,
     recalled_search,
@@ -35,17 +36,17 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("sida"))
     elif recalled is None:
         page = Paginator(access_log_search(), PAGE_SIZE).get_page(request.GET.get("sida"))
+    person_id = person_by_number(number) if number else None
+    named = Person.objects.filter(pk=person_id).first() if person_id is not None else None
     rows = []
     if page is not None:
-        entries_on_page = list(page.object_list)
-        details = shown_detail(entries_on_page, reader=request.user)
-        rows = [(entry, details[entry.pk]) for entry in entries_on_page]
+        rows = log_rows(list(page.object_list), reader=request.user, named=named)
     if number:
         # reading a person's log is itself a look-up of that person (never the number)
         log_access(
             user=request.user,
             action=Action.SEARCH,
-            person_id=person_by_number(number),
+            person_id=person_id,
             page=request.path,
             detail={"access_log": True},
         )

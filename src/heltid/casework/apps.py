@@ -33,3 +33,7 @@ class CaseworkConfig(AppConfig):
             StepChange,
         ):
             auditlog.register(model)
+
+        from heltid.casework import worklist
+
+        worklist.connect()

@@ -172,3 +172,19 @@ def export_day(day: date, kind: str, *, today: date) -> tuple[bytes, dict[str, A
         "rows": len(export.rows),
     }
     return RENDERERS[kind](export), detail
+
+
+def export_files(day: date, *, today: date) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The export of ``day`` in every format, from one build of its rows (the background task
+    behind the page, decision 0022), and what the access log records of it (with the format
+    added at each download)."""
+    snapshot = snapshots.for_day(day, today=today)
+    assert snapshot is not None  # the day is today at the latest
+    export = analyst_export(snapshot)
+    detail = {
+        "export": "analyst",
+        "day": day.isoformat(),
+        "edition": snapshot.edition,
+        "rows": len(export.rows),
+    }
+    return detail, {kind: render(export) for kind, render in RENDERERS.items()}

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
@@ -304,3 +305,33 @@ def equality_analysis(flt: InsightFilter) -> EqualityAnalysis:
         )
     )
     return analysis
+
+
+def equality_figures(flt: InsightFilter) -> dict[str, Any]:
+    """The page's tables for ``flt``, suppressed once, as a JSON-able payload (run by a
+    background task, decision 0022): size of the target group and each table's labelled rows
+    and totals."""
+    analysis = equality_analysis(flt)
+    tables = []
+    for table in analysis.tables:
+        published = table.suppressed()
+        tables.append(
+            {
+                "key": table.key,
+                "caption": str(table.caption),
+                "row_heading": str(table.row_heading),
+                "col_heading": str(table.col_heading),
+                "cols": [str(label) for _code, label in table.cols],
+                "rows": [
+                    {
+                        "label": str(label),
+                        "cells": [published.cells[code][col] for col, _l in table.cols],
+                        "total": published.row_totals[code],
+                    }
+                    for code, label in table.rows
+                ],
+                "col_totals": [published.col_totals[col] for col, _l in table.cols],
+                "total": published.total,
+            }
+        )
+    return {"size": len(analysis.members), "tables": tables}

@@ -90,3 +90,48 @@ def target_group_stats(*, on: date, base: Population | None = None) -> TargetGro
 def suppress(count: int) -> int | None:
     """Small cells are not shown to people who may only see aggregates."""
     return count if count == 0 or count >= SMALL_CELL else None
+
+
+def start_page_figures(*, on: date, today: date) -> dict[str, Any]:
+    """The analysts' start page for ``on``, from the stored statistics, as a JSON-able payload
+    (run by a background task, decision 0022). The target group's two parts and the exemptions
+    by group are suppressed together with their totals, so no hidden count follows by
+    subtraction."""
+    from heltid.insights import snapshots
+    from heltid.insights.filters import InsightFilter
+    from heltid.insights.privacy import suppress_distribution
+    from heltid.rules import exemption_label
+
+    basis = snapshots.basis(InsightFilter(start=on, end=on), today=today)
+    stats = target_group_stats(on=on, base=basis.base)
+    parts, target = suppress_distribution(
+        {"unemployed": stats.unemployed_coded, "other": stats.other_target}
+    )
+    by_group, exempt = suppress_distribution(stats.exempt_by_reason)
+    return {
+        "on": stats.on.isoformat(),
+        "counts": {
+            # recipients = target group + exempted + the rest: hidden with the exempted
+            "recipients": suppress(stats.recipients) if exempt is not None else None,
+            "target_group": target,
+            "unemployed_coded": parts["unemployed"],
+            "other_target": parts["other"],
+            "covered": suppress(stats.covered),
+            "exempt": exempt,
+        },
+        "exempt_rows": [
+            {"label": str(exemption_label(group)), "count": by_group[group]}
+            for group in stats.exempt_by_reason
+        ],
+        "women_pct": share_pct(stats.target_women, stats.target_group),
+        "ill_health_pct": share_pct(stats.target_ill_health, stats.target_assessed),
+        "source": snapshots.describe(basis.snapshot),
+    }
+
+
+def share_pct(part: int, whole: int) -> int | None:
+    """A share in per cent, shown only when the part and the rest are both not small: with the
+    whole published elsewhere, a share gives back its part."""
+    if not whole or suppress(part) is None or suppress(whole - part) is None:
+        return None
+    return round(100 * part / whole)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from heltid.accounts.models import Unit
 from heltid.accounts.permissions import Perm, requires
 from heltid.catalog.forms import DateInput
-from heltid.insights.equality import CrossTable, equality_analysis
+from heltid.insights import results
 from heltid.insights.filters import InsightFilter
 from heltid.web.forms import LimitedForm
 
@@ -39,36 +38,10 @@ class EqualityFilterForm(LimitedForm):
         return data
 
 
-@dataclass(frozen=True)
-class ShownRow:
-    label: object
-    cells: list[int | None]
-    total: int | None
-
-
-def _shown(table: CrossTable) -> dict[str, Any]:
-    published = table.suppressed()
-    return {
-        "key": table.key,
-        "caption": table.caption,
-        "row_heading": table.row_heading,
-        "col_heading": table.col_heading,
-        "cols": [label for _code, label in table.cols],
-        "rows": [
-            ShownRow(
-                label=label,
-                cells=[published.cells[code][col] for col, _l in table.cols],
-                total=published.row_totals[code],
-            )
-            for code, label in table.rows
-        ],
-        "col_totals": [published.col_totals[col] for col, _l in table.cols],
-        "total": published.total,
-    }
-
-
 @requires(Perm.STATISTICS_VIEW)
 def equality(request: HttpRequest) -> HttpResponse:
+    """The tables for the period and unit, made by a background task (decision 0022) and read
+    here; asked for the first time, the page says they are being made."""
     today = timezone.localdate()
     form = EqualityFilterForm(request.GET or None)
     start, end, unit = date(today.year, 1, 1), today, ""
@@ -78,17 +51,13 @@ def equality(request: HttpRequest) -> HttpResponse:
         unit = form.cleaned_data["enhet"].code if form.cleaned_data["enhet"] else ""
         if end < start:  # only one end given, on the wrong side of the default
             start = end.replace(month=1, day=1)
-    analysis = None
+    context: dict[str, Any] = {"form": form, "start": start, "end": end, "size": 0, "tables": []}
     if not form.is_bound or form.is_valid():
-        analysis = equality_analysis(InsightFilter(start=start, end=end, unit=unit))
-    return render(
-        request,
-        "insights/equality.html",
-        {
-            "form": form,
-            "start": start,
-            "end": end,
-            "size": len(analysis.members) if analysis else 0,
-            "tables": [_shown(t) for t in analysis.tables] if analysis else [],
-        },
-    )
+        chosen = form.is_bound and bool(form.cleaned_data["fran"] or form.cleaned_data["till"])
+        reading = results.equality(
+            InsightFilter(start=start, end=end, unit=unit), default_period=not chosen
+        )
+        context["status"] = results.status(reading)
+        if reading.payload is not None:
+            context.update(size=reading.payload["size"], tables=reading.payload["tables"])
+    return render(request, "insights/equality.html", context)

@@ -1,4 +1,8 @@
-"""The analysts' pseudonymised export page: choose a day, download CSV or Excel."""
+"""The analysts' pseudonymised export page: choose a day, download CSV or Excel.
+
+The file is made by a background task (decision 0022): the first request for a day asks for
+it and says it is being made; a request when it is done downloads it, and that download is
+what the access log records."""
 
 from __future__ import annotations
 
@@ -14,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from heltid.accounts.permissions import Perm, requires
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
+from heltid.background.services import stored_file
 from heltid.catalog.forms import DateInput
-from heltid.insights.analyst_export import CONTENT_TYPES, export_day
+from heltid.insights import results
 from heltid.web.forms import LimitedForm
 
 EARLIEST = date(2000, 1, 1)
@@ -51,10 +56,19 @@ def analyst_export_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "insights/analyst_export.html", {"form": form})
     day, kind = form.cleaned_data["day"], form.cleaned_data["format"]
-    content, detail = export_day(day, kind, today=today)
+    reading = results.analyst_export(day)
+    stored = stored_file(reading, kind)
+    if stored is None:
+        return render(
+            request,
+            "insights/analyst_export.html",
+            {"form": form, "status": results.status(reading), "day": day},
+        )
+    assert reading.payload is not None
+    detail = {**reading.payload, "format": kind}
     log_access(user=request.user, action=Action.EXPORT, page=request.path, detail=detail)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
+    response = HttpResponse(bytes(stored.content), content_type=stored.content_type)
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"analysunderlag-{day.isoformat()}.{kind}"
+        as_attachment=True, filename=stored.filename
     )
     return response

@@ -15,14 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from heltid.accounts.permissions import Perm, requires
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
+from heltid.background.services import stored_file
 from heltid.catalog.forms import DateInput
-from heltid.insights.board_report import (
-    CONTENT_TYPES,
-    MAX_PERIOD_DAYS,
-    RENDERERS,
-    board_report_data,
-)
-from heltid.insights.filters import InsightFilter
+from heltid.insights import results
+from heltid.insights.board_report import MAX_PERIOD_DAYS, RENDERERS
 from heltid.web.forms import LimitedForm
 
 EARLIEST = date(2000, 1, 1)
@@ -66,23 +62,31 @@ def _default_period(today: date) -> dict[str, str]:
 
 @requires(Perm.STATISTICS_VIEW)
 def board_report(request: HttpRequest) -> HttpResponse:
+    """Choose a period and a format: the report is made by a background task (decision 0022)
+    as PDF and Excel at once; the first request says it is being made, one when it is done
+    downloads it (logged)."""
     chosen = "start" in request.GET or "end" in request.GET
     form = BoardReportForm(request.GET if chosen else None)
     if not chosen:
         form.initial = _default_period(timezone.localdate())
     kind = request.GET.get("format", "")
+    context: dict[str, Any] = {"form": form}
     if chosen and form.is_valid() and kind in RENDERERS:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        content = RENDERERS[kind](board_report_data(InsightFilter(start=start, end=end)))
+        reading = results.board_report(start, end)
+        stored = stored_file(reading, kind)
+        if stored is None:
+            context["status"] = results.status(reading)
+            return render(request, "insights/board_report.html", context)
         log_access(
             user=request.user,
             action=Action.EXPORT,
             page=request.path,
             detail={"report": "board", "format": kind, "from": str(start), "to": str(end)},
         )
-        response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
+        response = HttpResponse(bytes(stored.content), content_type=stored.content_type)
         response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"nämndrapport-{start}-{end}.{kind}"
+            as_attachment=True, filename=stored.filename
         )
         return response
-    return render(request, "insights/board_report.html", {"form": form})
+    return render(request, "insights/board_report.html", context)

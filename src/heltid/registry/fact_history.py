@@ -17,13 +17,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from heltid.registry.models import FactKind, FactSource, Person, PersonFact
 from heltid.rules.types import Period
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FactValue:
     """A fact as a source states it."""
 
@@ -145,20 +145,91 @@ def fact_row(
     )
 
 
-def _as_value(row: PersonFact) -> FactValue:
-    hours = None if row.hours is None else Decimal(row.hours)
-    return FactValue(row.kind, row.value, hours, row.starts_on, row.ends_on)
+class RecordedFact(NamedTuple):
+    """A recorded fact not yet superseded, as its columns (the bulk import reads these)."""
+
+    pk: int
+    kind: str
+    value: str
+    hours: Decimal | None
+    starts_on: date | None
+    ends_on: date | None
+
+    @classmethod
+    def of(cls, row: PersonFact) -> RecordedFact:
+        hours = None if row.hours is None else Decimal(row.hours)
+        return cls(row.pk, row.kind, row.value, hours, row.starts_on, row.ends_on)
 
 
-def _states(wanted: FactValue, recorded: FactValue) -> bool:
+def _states(wanted: FactValue, recorded: RecordedFact) -> bool:
     """Whether a recorded fact already says what ``wanted`` says (a source that gives no start
     date does not contradict the recorded one)."""
-    return (wanted.kind, wanted.value, wanted.hours, wanted.ends_on) == (
-        recorded.kind,
-        recorded.value,
-        recorded.hours,
-        recorded.ends_on,
-    ) and (wanted.starts_on is None or wanted.starts_on == recorded.starts_on)
+    return (
+        wanted.value == recorded.value
+        and wanted.hours == recorded.hours
+        and wanted.ends_on == recorded.ends_on
+        and wanted.kind == recorded.kind
+        and (wanted.starts_on is None or wanted.starts_on == recorded.starts_on)
+    )
+
+
+def plan_fact_changes(
+    current: Sequence[RecordedFact],
+    desired: Mapping[str | tuple[str, str], Sequence[FactValue]],
+    *,
+    change_from: date,
+) -> tuple[list[int], list[FactValue]]:
+    """The facts to supersede (their ids) and those to record (with their own start and end)
+    so that, from ``change_from``, the person's facts of each kind in ``desired`` are exactly
+    those listed; nothing when the recorded facts already say so.
+
+    ``current``: the person's facts not superseded. A key of ``desired`` is a kind, or
+    (kind, value) for one value of a kind (one kind of occupation).
+    """
+    supersede: list[int] = []
+    create: list[FactValue] = []
+    by_kind: dict[str, list[RecordedFact]] = {}
+    for row in current:
+        if row.ends_on is None or row.ends_on >= change_from:  # still open on the day
+            by_kind.setdefault(row.kind, []).append(row)
+    for key, wanted in desired.items():
+        kind, only = (key, None) if isinstance(key, str) else key
+        unmatched = list(wanted)
+        for row in by_kind.get(kind, ()):
+            if only is not None and row.value != only:
+                continue
+            for position, fact in enumerate(unmatched):
+                if _states(fact, row):  # recorded already: kept as it is
+                    del unmatched[position]
+                    break
+            else:
+                supersede.append(row.pk)
+                replacement = _replacement(row, unmatched, change_from)
+                if replacement is not None:
+                    create.append(replacement)
+        for fact in unmatched:
+            if fact.starts_on is None:
+                fact = FactValue(fact.kind, fact.value, fact.hours, change_from, fact.ends_on)
+            create.append(fact)
+    return supersede, create
+
+
+def _replacement(
+    row: RecordedFact, unmatched: list[FactValue], change_from: date
+) -> FactValue | None:
+    """What is recorded for a superseded fact: a new version of it (same value and start, taken
+    from ``unmatched``), else a copy ending the day before ``change_from`` when it began before
+    that day (else nothing: it is replaced from its start)."""
+    for position, fact in enumerate(unmatched):
+        if fact.starts_on is not None and (fact.value, fact.starts_on) == (
+            row.value,
+            row.starts_on,
+        ):
+            return unmatched.pop(position)
+    if row.starts_on is None or row.starts_on < change_from:
+        end = change_from - timedelta(days=1)
+        return FactValue(row.kind, row.value, row.hours, row.starts_on, end)
+    return None
 
 
 def plan_changes(
@@ -171,50 +242,14 @@ def plan_changes(
     source: str = FactSource.IMPORT,
     user: Any = None,
 ) -> tuple[list[PersonFact], list[PersonFact]]:
-    """The rows to supersede and the rows to create so that, from ``change_from``, the
-    person's facts of each kind in ``desired`` are exactly those listed.
-
-    ``current``: the person's facts not superseded (``superseded_on`` is None). A key of
-    ``desired`` is a kind, or (kind, value) for one value of a kind (one kind of occupation).
-    """
-    supersede: list[PersonFact] = []
-    create: list[PersonFact] = []
-    for key, wanted in desired.items():
-        kind, only = (key, None) if isinstance(key, str) else key
-        open_rows = [
-            r
-            for r in current
-            if r.kind == kind
-            and (only is None or r.value == only)
-            and (r.ends_on is None or r.ends_on >= change_from)
-        ]
-        unmatched = list(wanted)
-        for row in open_rows:
-            value = _as_value(row)
-            kept = next((w for w in unmatched if _states(w, value)), None)
-            if kept is not None:
-                unmatched.remove(kept)
-                continue
-            supersede.append(row)
-            same = next(
-                (
-                    w
-                    for w in unmatched
-                    if (w.value, w.starts_on) == (value.value, value.starts_on)
-                    and w.starts_on is not None
-                ),
-                None,
-            )
-            if same is not None:  # a new version of the same fact
-                unmatched.remove(same)
-                create.append(fact_row(person_id, same, same.starts_on, today, source, user))
-                continue
-            if row.starts_on is None or row.starts_on < change_from:
-                end = change_from - timedelta(days=1)
-                create.append(fact_row(person_id, value, row.starts_on, today, source, user, end))
-        for fact in unmatched:
-            starts_on = fact.starts_on or change_from
-            create.append(fact_row(person_id, fact, starts_on, today, source, user))
+    """:func:`plan_fact_changes` as unsaved rows: the rows to supersede (``superseded_on``
+    set to ``today``) and the rows to create, recorded on ``today``."""
+    by_pk = {row.pk: row for row in current}
+    ids, facts = plan_fact_changes(
+        [RecordedFact.of(row) for row in current], desired, change_from=change_from
+    )
+    supersede = [by_pk[pk] for pk in ids]
     for row in supersede:
         row.superseded_on = today
+    create = [fact_row(person_id, f, f.starts_on, today, source, user) for f in facts]
     return supersede, create

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .parameters import (
@@ -241,8 +241,12 @@ def _file(policy: str) -> str:
     return f"policy_{policy}"
 
 
+@lru_cache(maxsize=1024)
 def load_policy(policy: str, on: date | None = None) -> Policy:
-    """The policy version in force on ``on`` (the latest version when ``on`` is None)."""
+    """The policy version in force on ``on`` (the latest version when ``on`` is None).
+
+    Remembered per process for each policy and day (the files are packaged and read once), so
+    rules run for thousands of persons in one request look it up in a dictionary."""
     file = _file(policy)
     version = latest_version(file) if on is None else version_on(file, on)
     return _parse(policy, version)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from heltid.accounts.models import Role, User
 from heltid.accounts.permissions import Perm, has_perm, public, requires
-from heltid.casework.selectors import caseload_for
+from heltid.casework.selectors import caseload_worklist, worklist_counts
 from heltid.registry.selectors import persons_for
 
 
@@ -21,10 +21,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role in (Role.BENEFIT_OFFICER, Role.CASE_MANAGER):
         context["person_count"] = persons_for(user=user).count()
     if has_perm(user, Perm.CASELOAD_VIEW):
-        rows = caseload_for(user=user, today=timezone.localdate())
-        context["caseload_size"] = len(rows)
-        context["todo_count"] = sum(len(r.todos) for r in rows)
-        context["overdue_count"] = sum(r.overdue for r in rows)
+        today = timezone.localdate()
+        counts = worklist_counts(caseload_worklist(user=user, today=today), today=today)
+        context["caseload_size"] = counts.persons
+        context["todo_count"] = counts.todos
+        context["overdue_count"] = counts.overdue
     return render(request, "web/home.html", context)
 
 

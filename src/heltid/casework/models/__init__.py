@@ -35,12 +35,20 @@ from heltid.casework.models.progression import (
     ExitReason,
     StepChange,
 )
+from heltid.casework.models.worklist import (
+    STALE,
+    Worklist,
+    WorklistItem,
+    WorklistItemQuerySet,
+    WorklistQuerySet,
+)
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "COUNTING_STATUSES",
     "EXIT_FOLLOW_UP_MONTHS",
     "NOT_ASSIGNED_KINDS",
+    "STALE",
     "WORK_OR_STUDIES",
     "ActivityKind",
     "ActivityStatus",
@@ -64,4 +72,8 @@ __all__ = [
     "PlanVersion",
     "StepChange",
     "SwedishLevel",
+    "Worklist",
+    "WorklistItem",
+    "WorklistItemQuerySet",
+    "WorklistQuerySet",
 ]

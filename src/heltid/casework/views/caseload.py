@@ -27,19 +27,26 @@ from heltid.audit.services import log_access
 from heltid.casework.access import person_for
 from heltid.casework.forms.caseload import CaseloadFilterForm, ReassignForm
 from heltid.casework.selectors import (
-    CaseloadRow,
-    caseload_for,
-    loads_of,
-    todos_of,
+    ScopedWorklist,
+    as_rows,
+    as_todos,
+    caseload_worklist,
     unit_case_managers,
+    unit_loads,
+    unit_worklist,
+    with_todo_count,
+    worklist_rows,
+    worklist_todos,
 )
 from heltid.casework.services.caseload import case_manager_assign
 from heltid.registry.models import Person
 from heltid.registry.selectors import persons_for
 
 PAGE_SIZE = 25
+TODO_PAGE_SIZE = 50
 UNIT_PAGE_SIZE = 50
 NO_CASE_MANAGER = "ingen"
+TODO_PAGE = "uppgifter"  # the to-do list's page parameter
 
 
 def _log_list(request: HttpRequest, *, what: str, shown: list[int]) -> None:
@@ -51,20 +58,21 @@ def _log_list(request: HttpRequest, *, what: str, shown: list[int]) -> None:
     )
 
 
-def _filtered(rows: list[CaseloadRow], form: CaseloadFilterForm) -> list[CaseloadRow]:
+def _rows(scoped: ScopedWorklist, form: CaseloadFilterForm, *, today: Any) -> Any:
+    """The rows the filters choose (all of them when the filters are not valid), in SQL."""
     if not form.is_valid():
-        return rows
-    if form.cleaned_data["att_gora"]:
-        rows = [r for r in rows if r.todos]
-    state = form.cleaned_data["lage"]
-    if state:
-        rows = [r for r in rows if r.next_state == state]
-    return rows
+        return worklist_rows(scoped, today=today)
+    return worklist_rows(
+        scoped,
+        today=today,
+        todo_only=form.cleaned_data["att_gora"],
+        state=form.cleaned_data["lage"],
+    )
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def _query_without(request: HttpRequest, name: str) -> str:
     params = request.GET.copy()
-    params.pop("sida", None)
+    params.pop(name, None)
     return params.urlencode()
 
 
@@ -72,11 +80,15 @@ def _query_without_page(request: HttpRequest) -> str:
 def my_caseload(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     today = timezone.localdate()
-    rows = caseload_for(user=user, today=today)
-    todos = todos_of(rows)
+    scoped = caseload_worklist(user=user, today=today)
     form = CaseloadFilterForm(request.GET or None)
-    page = Paginator(_filtered(rows, form), PAGE_SIZE).get_page(request.GET.get("sida"))
-    shown = sorted({row.person.pk for _todo, row in todos} | {r.person.pk for r in page})
+    page = Paginator(_rows(scoped, form, today=today), PAGE_SIZE).get_page(request.GET.get("sida"))
+    rows = as_rows(page.object_list, user=user)
+    todo_page = Paginator(worklist_todos(scoped, today=today), TODO_PAGE_SIZE).get_page(
+        request.GET.get(TODO_PAGE)
+    )
+    todos = as_todos(todo_page.object_list, user=user)
+    shown = sorted({row.person.pk for _todo, row in todos} | {r.person.pk for r in rows})
     _log_list(request, what="caseload", shown=shown)
     return render(
         request,
@@ -84,22 +96,27 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "todos": todos,
+            "todo_page": todo_page,
+            "rows": rows,
+            "todo_page_param": TODO_PAGE,
+            "todo_query": _query_without(request, TODO_PAGE),
             "form": form,
             "page": page,
-            "total": len(rows),
-            "query": _query_without_page(request),
+            "total": scoped.rows.count(),
+            "behind": scoped.behind,
+            "query": _query_without(request, "sida"),
             "is_team_lead": is_team_lead(user),
         },
     )
 
 
-def _unit_selection(request: HttpRequest, rows: list[CaseloadRow]) -> tuple[str, list[Any]]:
-    """Whose persons the unit view lists: ?visa=<case manager id>, or those without one."""
+def _chosen(request: HttpRequest) -> int | None:
+    """Whose persons the unit view lists: ?visa=<case manager id>, or (None) those without
+    one."""
     chosen = request.GET.get("visa", NO_CASE_MANAGER)
     if chosen != NO_CASE_MANAGER and chosen.isascii() and chosen.isdigit():
-        pk = int(chosen)
-        return chosen, [r for r in rows if r.person.case_manager_id == pk]
-    return NO_CASE_MANAGER, [r for r in rows if r.person.case_manager_id is None]
+        return int(chosen)
+    return None
 
 
 @requires(Perm.CASELOAD_VIEW)
@@ -108,26 +125,37 @@ def unit_caseload(request: HttpRequest) -> HttpResponse:
     if not is_team_lead(user):
         raise PermissionDenied
     today = timezone.localdate()
-    rows = caseload_for(user=user, today=today, unit=True)
+    scoped = unit_worklist(user=user, today=today)
     case_managers = list(unit_case_managers(unit_id=user.unit_id))
-    loads = loads_of(rows, case_managers)
-    chosen, selected = _unit_selection(request, rows)
-    chosen_manager = next((x.case_manager for x in loads if str(x.case_manager.pk) == chosen), None)
-    page = Paginator(selected, UNIT_PAGE_SIZE).get_page(request.GET.get("sida"))
+    loads, unassigned = unit_loads(scoped, today=today, case_managers=case_managers)
+    chosen_pk = _chosen(request)
+    chosen = NO_CASE_MANAGER if chosen_pk is None else str(chosen_pk)
+    chosen_manager = next((x.case_manager for x in loads if x.case_manager.pk == chosen_pk), None)
+    selected = ScopedWorklist(
+        scoped.rows.filter(case_manager_id=chosen_pk)
+        if chosen_pk is not None
+        else scoped.rows.filter(case_manager__isnull=True),
+        sees_protected=scoped.sees_protected,
+    )
+    rows = with_todo_count(worklist_rows(selected, today=today), today=today)
+    page = Paginator(rows, UNIT_PAGE_SIZE).get_page(request.GET.get("sida"))
+    shown = as_rows(page.object_list, user=user)
     form = ReassignForm(unit_id=user.unit_id, initial={"next": request.get_full_path()})
-    _log_list(request, what="unit caseload", shown=[r.person.pk for r in page])
+    _log_list(request, what="unit caseload", shown=[r.person.pk for r in shown])
     return render(
         request,
         "casework/unit_caseload.html",
         {
             "today": today,
             "loads": loads,
-            "unassigned": sum(1 for r in rows if r.person.case_manager_id is None),
+            "unassigned": unassigned,
+            "behind": scoped.behind,
             "chosen": chosen,
             "chosen_manager": chosen_manager,
             "no_case_manager": NO_CASE_MANAGER,
             "page": page,
-            "query": _query_without_page(request),
+            "rows": shown,
+            "query": _query_without(request, "sida"),
             "form": form,
         },
     )

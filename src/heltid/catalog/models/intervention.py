@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from heltid.catalog.models.actor import Actor, Agreement
@@ -84,9 +85,13 @@ class InterventionQuerySet(models.QuerySet["Intervention"]):
         latest_count = OccupancyCount.objects.filter(
             intervention=OuterRef("pk"), valid_from__lte=on
         ).order_by("-valid_from", "-pk")
-        open_on = Q(ended_at__isnull=True) | Q(ended_at__date__gt=on)
+        # "on or before the local date ``on``" as a comparison of moments with the start of the
+        # next local day: the same rows as ``__date__lte=on``, but an index on
+        # (intervention, ended_at) answers it without converting every row's time zone
+        day_after = timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
+        open_on = Q(ended_at__isnull=True) | Q(ended_at__gte=day_after)
         holders = (
-            Referral.objects.filter(open_on, intervention=OuterRef("pk"), place_from__date__lte=on)
+            Referral.objects.filter(open_on, intervention=OuterRef("pk"), place_from__lt=day_after)
             .order_by()
             .values("intervention")
             .annotate(n=Count("pk"))
@@ -95,9 +100,9 @@ class InterventionQuerySet(models.QuerySet["Intervention"]):
         waiting = (
             Referral.objects.filter(
                 open_on,
-                Q(place_from__isnull=True) | Q(place_from__date__gt=on),
+                Q(place_from__isnull=True) | Q(place_from__gte=day_after),
                 intervention=OuterRef("pk"),
-                waiting_since__date__lte=on,
+                waiting_since__lt=day_after,
             )
             .order_by()
             .values("intervention")

@@ -161,6 +161,9 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["intervention", "status"], name="referral_intervention_idx"),
             models.Index(fields=["person", "status"], name="referral_person_idx"),
+            # the catalogue's live capacity reads an intervention's referrals still open on a
+            # day (ended_at null or later): most of its referrals have ended (issue 13)
+            models.Index(fields=["intervention", "ended_at"], name="referral_open_on_idx"),
         ]
 
     def __str__(self) -> str:

@@ -120,13 +120,27 @@ def _too_slow(limit: Limits) -> FileError:
     )
 
 
+def _now() -> float:
+    return time.monotonic()
+
+
 class _Clock:
+    """The time spent reading. A streamed file's clock is paused while its reader waits for the
+    caller to take the next row, so the limit is on reading, not on what the caller does."""
+
     def __init__(self, limit: Limits) -> None:
         self.limit = limit
-        self.deadline = time.monotonic() + limit.max_seconds
+        self.spent = 0.0
+        self.since = _now()
+
+    def pause(self) -> None:
+        self.spent += _now() - self.since
+
+    def resume(self) -> None:
+        self.since = _now()
 
     def check(self) -> None:
-        if time.monotonic() > self.deadline:
+        if self.spent + _now() - self.since > self.limit.max_seconds:
             raise _too_slow(self.limit)
 
 
@@ -137,15 +151,90 @@ class Table:
 
 
 def read_table(data: bytes, filename: str) -> Table:
+    """The whole file as header-keyed rows (small files: the catalogue, tests)."""
     limit = limits()
+    rows, _clock = _raw_rows(data, filename, limit)
+    builder = _TableBuilder(limit)
+    for number, raw in rows:
+        builder.add(number, raw)
+    return builder.table()
+
+
+@dataclass
+class TableStream:
+    """A file read one row at a time: the header at once, then :attr:`rows`, each as
+    (row number as the user sees it, values by header), blank rows left out.
+
+    Reading a row may raise :class:`FileError` (a limit met half-way through the file); the
+    reading time limit counts only the time spent reading, not the caller's work between rows.
+    """
+
+    headers: list[str]  # lower-cased, stripped
+    rows: Iterator[tuple[int, dict[str, str]]]
+
+
+def stream_table(data: bytes, filename: str) -> TableStream:
+    """Open a .csv or .xlsx file for reading row by row, with the limits of :func:`read_table`.
+
+    Only the current row is held besides the file itself, so the memory the reading needs does
+    not grow with the file."""
+    limit = limits()
+    raw, clock = _raw_rows(data, filename, limit)
+    first = next(raw, None)
+    if first is None:
+        raise FileError("Filen är tom.")
+    headers = _header(first[1])
+    return TableStream(headers=headers, rows=_stream_rows(raw, headers, limit, clock))
+
+
+def _stream_rows(
+    raw: Iterator[tuple[int, list[str]]], headers: list[str], limit: Limits, clock: _Clock
+) -> Iterator[tuple[int, dict[str, str]]]:
+    count = 0
+    width = len(headers) if all(headers) else -1  # the rows whose cells map one to one
+    for number, raw_cells in raw:
+        cells = list(map(str.strip, raw_cells))
+        if not any(cells):
+            continue  # blank lines are not rows
+        count += 1
+        if count > limit.max_rows:
+            raise _too_many_rows(limit)
+        values = (
+            dict(zip(headers, cells, strict=True))
+            if len(cells) == width
+            else _values(headers, cells)
+        )
+        clock.pause()
+        yield number, values
+        clock.resume()
+
+
+def _raw_rows(
+    data: bytes, filename: str, limit: Limits
+) -> tuple[Iterator[tuple[int, list[str]]], _Clock]:
+    """Every row of the file as read, the header first; the clock its reading runs on."""
     if len(data) > limit.max_file_bytes:
         raise FileError(f"Filen är för stor: högst {_n(limit.max_file_bytes / 1024 / 1024)} MB.")
     name = filename.lower()
     if name.endswith(".xlsx"):
-        return _read_xlsx(data, limit)
+        book = open_xlsx(data, limit=limit)
+        return _xlsx_rows(book), book.clock
     if name.endswith(".csv") or name.endswith(".txt"):
-        return _read_csv(data, limit)
+        clock = _Clock(limit)
+        return _csv_rows(data, limit, clock), clock
     raise FileError("Filen måste vara en .csv- eller .xlsx-fil.")
+
+
+def _header(raw: list[str]) -> list[str]:
+    return [h.strip().lower().lstrip("\ufeff") for h in raw]
+
+
+def _values(headers: list[str], cells: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """A row's cells by header; cells beyond the header, when not empty, mark the row."""
+    values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers) if h}
+    if len(cells) > len(headers) and any(cells[len(headers) :]):
+        values["\x00extra"] = "1"
+    return values
 
 
 _SEPARATOR = "\x1f"  # cannot occur in XML text; a CSV row holding it is kept as a tuple
@@ -166,7 +255,7 @@ class _TableBuilder:
 
     def add(self, number: int, raw: list[str]) -> None:
         if self.headers is None:
-            self.headers = [h.strip().lower().lstrip("\ufeff") for h in raw]
+            self.headers = _header(raw)
             return
         cells = [cell.strip() for cell in raw]
         if not any(cells):
@@ -187,10 +276,7 @@ class _TableBuilder:
         for index, (number, row) in enumerate(packed):
             packed[index] = (0, "")  # freed as we go
             cells = row.split(_SEPARATOR) if isinstance(row, str) else row
-            values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers) if h}
-            if len(cells) > len(headers) and any(cells[len(headers) :]):
-                values["\x00extra"] = "1"
-            rows.append((number, values))
+            rows.append((number, _values(headers, cells)))
         return Table(headers=headers, rows=rows)
 
 
@@ -198,13 +284,11 @@ class _TableBuilder:
 # CSV
 
 
-def _read_csv(data: bytes, limit: Limits) -> Table:
+def _csv_rows(data: bytes, limit: Limits, clock: _Clock) -> Iterator[tuple[int, list[str]]]:
     end = data.find(b"\n", 0, limit.max_line_chars * 4 + 1)
     first_line = data[: end if end >= 0 else limit.max_line_chars * 4]
     delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
     stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    clock = _Clock(limit)
-    builder = _TableBuilder(limit)
     reader = csv.reader(_lines(stream, limit), delimiter=delimiter)
     number = 0
     try:
@@ -212,11 +296,11 @@ def _read_csv(data: bytes, limit: Limits) -> Table:
             number = reader.line_num
             if len(raw) > limit.max_columns:
                 raise _too_many_columns(limit)
-            if any(len(cell) > limit.max_cell_chars for cell in raw):
+            if max(map(len, raw), default=0) > limit.max_cell_chars:
                 raise _cell_too_large(limit, number)
-            builder.add(number, raw)
             if number % _CHECK_EVERY_ROWS == 0:
                 clock.check()
+            yield number, raw
     except UnicodeDecodeError as exc:
         raise FileError(
             "Filen är inte i teckenkodningen UTF-8. Spara den som "
@@ -229,7 +313,6 @@ def _read_csv(data: bytes, limit: Limits) -> Table:
             f"Filen kan inte läsas som CSV: fel på rad {_n(reader.line_num)} "
             "(kontrollera citattecknen)."
         ) from exc
-    return builder.table()
 
 
 def _lines(stream: io.TextIOWrapper, limit: Limits) -> Iterator[str]:
@@ -274,19 +357,19 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes, limit: Limits) -> Table:
-    book = open_xlsx(data, limit=limit)
-    builder = _TableBuilder(limit)
+def _xlsx_rows(book: XlsxBook) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows as text, the header first (an empty one when row 1 is empty)."""
     try:
         if not book.sheet_names:
             raise FileError(_SHEET_UNREADABLE)
+        first = True
         for number, values in book.rows(book.sheet_names[0]):
-            if builder.headers is None and number != 1:
-                builder.add(1, [])  # the header row is empty
-            builder.add(number, [_cell_text(v) for v in values])
+            if first and number != 1:
+                yield 1, []  # the header row is empty
+            first = False
+            yield number, [v if type(v) is str else _cell_text(v) for v in values]
     finally:
         book.close()
-    return builder.table()
 
 
 def _column_number(letters: str) -> int:
@@ -301,6 +384,23 @@ def _cell_position(ref: str) -> tuple[int, int] | None:
     if not match:
         return None
     return int(match[2]), _column_number(match[1])
+
+
+_COLUMNS: dict[str, int] = {}  # column letters -> number, for the letters seen in good refs
+
+
+def _column_of(ref: str) -> int | None:
+    """The column number of a cell reference (A1, $B$7), or None when it is not one."""
+    letters = ref.rstrip("0123456789")
+    column = _COLUMNS.get(letters)
+    if column is not None and 0 < len(ref) - len(letters) <= 7:
+        return column  # letters already checked, then 1 to 7 digits: as the pattern says
+    position = _cell_position(ref)
+    if position is None:
+        return None
+    if "$" not in ref and len(_COLUMNS) < 20_000:
+        _COLUMNS[letters] = position[1]
+    return position[1]
 
 
 _LOCAL_NAMES: dict[str, str] = {}
@@ -375,6 +475,10 @@ class XlsxBook:
     @property
     def sheet_names(self) -> list[str]:
         return [name for name, _part in self._sheets]
+
+    @property
+    def clock(self) -> _Clock:
+        return self._clock
 
     def close(self) -> None:
         self._package.close()
@@ -493,14 +597,14 @@ class XlsxBook:
 
     def cell_value(self, kind: str, style: int, text: str) -> Any:
         """The value openpyxl's read-only, data-only mode gives for a cell."""
-        from openpyxl.utils.datetime import from_excel, from_ISO8601
-
         if kind == "s":
             return self._shared[int(text)]
         if kind in ("inlineStr", "str", "e"):
             return text
         if not text:
             return None
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
         if kind == "b":
             return bool(int(text))
         if kind == "d":
@@ -680,10 +784,10 @@ class _SheetReader(_Handler):
         return ready
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        local = _local(tag)
+        local = _LOCAL_NAMES.get(tag) or _local(tag)
         if local == "c":
-            position = _cell_position(attrs["r"]) if "r" in attrs else None
-            self.column = position[1] if position else self.column + 1
+            column = _column_of(attrs["r"]) if "r" in attrs else None
+            self.column = column or self.column + 1
             self.kind = attrs.get("t", "n")
             self.style = int(attrs.get("s", "0") or 0)
             self.text_parts = []
@@ -707,17 +811,21 @@ class _SheetReader(_Handler):
             self._check_dimension(attrs.get("ref", ""))
 
     def end(self, tag: str) -> None:
-        local = _local(tag)
+        local = _LOCAL_NAMES.get(tag) or _local(tag)
         if local == "c":
             self.in_cell = False
             self.in_inline = False
             self.collecting = False
-            if self.text_parts or self.kind == "inlineStr":
+            if self.kind in ("inlineStr", "str"):  # text as it is (the commonest cell)
+                value: Any = "".join(self.text_parts)
+            elif self.text_parts:
                 value = self.book.cell_value(self.kind, self.style, "".join(self.text_parts))
-                if value is not None and value != "":
-                    if self.column > self.limit.max_columns:
-                        raise _too_many_columns(self.limit)
-                    self.cells[self.column] = value
+            else:
+                value = None
+            if value is not None and value != "":
+                if self.column > self.limit.max_columns:
+                    raise _too_many_columns(self.limit)
+                self.cells[self.column] = value
         elif local in ("v", "t"):
             self.collecting = False
         elif local == "is":
@@ -776,4 +884,14 @@ def open_xlsx(data: bytes, *, limit: Limits | None = None) -> XlsxBook:
         raise
 
 
-__all__ = ["FileError", "Limits", "Table", "XlsxBook", "limits", "open_xlsx", "read_table"]
+__all__ = [
+    "FileError",
+    "Limits",
+    "Table",
+    "TableStream",
+    "XlsxBook",
+    "limits",
+    "open_xlsx",
+    "read_table",
+    "stream_table",
+]

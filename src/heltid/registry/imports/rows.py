@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from heltid.registry.identity import IdentityError, parse_identity
 from heltid.registry.models import AfProgramme
@@ -72,6 +74,7 @@ _YES = {"ja", "j", "yes", "1", "true"}
 _NO = {"nej", "n", "no", "0", "false", ""}
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,9 @@ class RowError:
     message: str
 
 
-@dataclass(frozen=True)
-class ParsedRow:
+class ParsedRow(NamedTuple):
+    """A valid row, as compact as a tuple: a file's rows are kept until it is written."""
+
     row: int
     personnummer: str
     is_coordination_number: bool
@@ -130,7 +134,7 @@ class _Row:
             self.fail(column, "Värde saknas.")
         elif len(value) > max_length:
             self.fail(column, f"Högst {max_length} tecken.")
-        elif any(ord(c) < 32 for c in value):
+        elif _CONTROL.search(value):
             self.fail(column, "Innehåller otillåtna tecken.")
         return value
 
@@ -159,14 +163,10 @@ class _Row:
         return choices[value]
 
     def parse_date(self, column: str, value: str, *, today: date) -> date | None:
-        match = _DATE.match(value)
-        if not match:
-            self.fail(column, f"”{value[:20]}” är inget datum. Skriv ÅÅÅÅ-MM-DD.")
-            return None
-        try:
-            parsed = date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            self.fail(column, f"{value} är inget datum som finns.")
+        # only texts that can be dates are remembered: a cell may be 32,767 characters
+        parsed = _date(value) if len(value) == 10 else _date.__wrapped__(value)
+        if isinstance(parsed, str):
+            self.fail(column, parsed)
             return None
         if parsed > today:
             self.fail(column, f"{value} ligger i framtiden.")
@@ -193,21 +193,45 @@ class _Row:
         return parsed
 
     def hours(self, column: str) -> Decimal:
-        value = self.values.get(column, "").strip().replace(",", ".")
-        if not value:
-            return Decimal(0)
-        try:
-            hours = Decimal(value)
-        except InvalidOperation:
-            self.fail(column, f"”{value[:20]}” är inget antal timmar.")
-            return Decimal(0)
-        if not hours.is_finite() or hours < 0 or hours > 80:
-            self.fail(column, "Ska vara mellan 0 och 80 timmar i veckan.")
-            return Decimal(0)
-        if hours != hours.quantize(Decimal("0.1")):
-            self.fail(column, "Högst en decimal.")
-            return Decimal(0)
+        text = self.values.get(column, "")
+        hours = _hours(text) if len(text) <= 10 else _hours.__wrapped__(text)
+        if isinstance(hours, str):
+            self.fail(column, hours)
+            return _ZERO
         return hours
+
+
+_ZERO = Decimal(0)
+
+
+@lru_cache(maxsize=4096)
+def _date(value: str) -> date | str:
+    """A YYYY-MM-DD text as a date, or the Swedish message why it is not one (the same few
+    dates recur on every row of a file, and each is read once)."""
+    match = _DATE.match(value)
+    if not match:
+        return f"”{value[:20]}” är inget datum. Skriv ÅÅÅÅ-MM-DD."
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return f"{value} är inget datum som finns."
+
+
+@lru_cache(maxsize=1024)
+def _hours(text: str) -> Decimal | str:
+    """Hours per week from a cell, or the Swedish message why they are not."""
+    value = text.strip().replace(",", ".")
+    if not value:
+        return _ZERO
+    try:
+        hours = Decimal(value)
+    except InvalidOperation:
+        return f"”{value[:20]}” är inget antal timmar."
+    if not hours.is_finite() or hours < 0 or hours > 80:
+        return "Ska vara mellan 0 och 80 timmar i veckan."
+    if hours != hours.quantize(Decimal("0.1")):
+        return "Högst en decimal."
+    return hours
 
 
 def parse_row(number: int, values: dict[str, str], *, today: date) -> ParsedRow | list[RowError]:
@@ -222,8 +246,9 @@ def parse_row(number: int, values: dict[str, str], *, today: date) -> ParsedRow 
             identity = parse_identity(raw_pnr)
         except IdentityError as exc:
             row.fail("personnummer", str(exc))
-    first_name = row.text("fornamn")
-    last_name = row.text("efternamn")
+    # names, reason codes and units recur: one string each, however many rows name it
+    first_name = sys.intern(row.text("fornamn"))
+    last_name = sys.intern(row.text("efternamn"))
     household = row.text("hushall", max_length=60)
     cohabiting = row.yes_no("sambo")
     children: list[date] = []
@@ -237,7 +262,7 @@ def parse_row(number: int, values: dict[str, str], *, today: date) -> ParsedRow 
             else:
                 children.append(child)
     part_time = row.hours("deltid_timmar")
-    reason = row.text("forsorjningshinder", max_length=200).lower()
+    reason = sys.intern(row.text("forsorjningshinder", max_length=200).lower())
     since = row.month("bistand_sedan", today=today)
     af_raw = values.get("af_program", "").strip().lower() or "ingen"
     af_programme = AF_VALUES.get(af_raw)
@@ -250,7 +275,7 @@ def parse_row(number: int, values: dict[str, str], *, today: date) -> ParsedRow 
     if af_since is not None and af_programme == AfProgramme.NONE:
         row.fail("af_program_sedan", "Ska vara tomt när af_program är ingen.")
     protected = row.yes_no("skyddad_identitet")
-    unit = row.text("enhet", max_length=200).lower()
+    unit = sys.intern(row.text("enhet", max_length=200).lower())
     if identity is not None and since is not None and since < identity.birth_date.replace(day=1):
         row.fail("bistand_sedan", "Biståndet kan inte ha börjat före födelsen.")
 
@@ -267,25 +292,28 @@ def parse_row(number: int, values: dict[str, str], *, today: date) -> ParsedRow 
     if row.errors or identity is None or since is None or af_programme is None:
         return row.errors or [RowError(number, "", "Raden kunde inte läsas.")]
     return ParsedRow(
-        row=number,
-        personnummer=identity.number,
-        is_coordination_number=identity.is_coordination_number,
-        birth_date=identity.birth_date,
-        sex=identity.sex,
-        first_name=first_name,
-        last_name=last_name,
-        household=household,
-        cohabiting=cohabiting,
-        children=tuple(sorted(children)),
-        part_time_hours=part_time,
-        reason_code=reason,
-        support_since=since,
-        af_programme=af_programme,
-        af_programme_since=af_since,
-        protected_identity=protected,
-        unit=unit,
-        **optional,
+        number,
+        identity.number,
+        identity.is_coordination_number,
+        identity.birth_date,
+        identity.sex,
+        first_name,
+        last_name,
+        household,
+        cohabiting,
+        tuple(sorted(children)),
+        part_time,
+        reason,
+        since,
+        af_programme,
+        af_since,
+        protected,
+        unit,
+        *optional,
     )
+
+
+_NO_OPTIONAL_COLUMNS = (None, None, None, None, "state", None, None, None, None, None)
 
 
 def _optional_columns(
@@ -295,8 +323,10 @@ def _optional_columns(
     today: date,
     af_programme: str | None,
     af_since: date | None,
-) -> dict[str, Any]:
-    """The optional columns (dated facts) of a row, as ParsedRow's keyword arguments."""
+) -> tuple[Any, ...]:
+    """The optional columns (dated facts) of a row, as ParsedRow's last fields in order."""
+    if values.keys().isdisjoint(OPTIONAL_COLUMNS):
+        return _NO_OPTIONAL_COLUMNS  # a file without them: nothing to read
     af_until = row.optional_date("af_program_till", today=today, future=True)
     if af_until is not None and af_since is not None and af_until < af_since:
         row.fail("af_program_till", "Slutdatumet ligger före startdatumet i programmet.")
@@ -316,15 +346,15 @@ def _optional_columns(
     school = row.choice("skolform", SCHOOL_VALUES)
     change_from = row.optional_date("galler_fran", today=today)
 
-    return {
-        "af_programme_until": af_until,
-        "af_assessment_on": assessment,
-        "studies_hours": studies,
-        "intervention_hours": intervention,
-        "intervention_kind": principal,
-        "benefit": benefit,
-        "benefit_since": benefit_since,
-        "benefit_until": benefit_until,
-        "school": school,
-        "change_from": change_from,
-    }
+    return (
+        af_until,
+        assessment,
+        studies,
+        intervention,
+        principal,
+        benefit,
+        benefit_since,
+        benefit_until,
+        school,
+        change_from,
+    )

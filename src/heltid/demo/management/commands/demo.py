@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
+from heltid.casework.worklist import refresh_due
 from heltid.demo.generator import build_demo
 from heltid.demo.population import SEED_RECIPIENTS
 from heltid.demo.staff import DEMO_PASSWORD
@@ -74,6 +75,8 @@ class Command(BaseCommand):
         on = options["on"] or timezone.localdate()
         started = time.perf_counter()
         summary = build_demo(seed=options["seed"], on=on, recipients=recipients)
+        # the stored worklists of everyone, as the nightly refresh leaves them (decision 0023)
+        refresh_due(today=timezone.localdate())
         elapsed = time.perf_counter() - started
         for line in summary.lines():
             self.stdout.write(line)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
+from heltid.background.services import forget
 from heltid.insights import snapshots
 from heltid.insights.management.arguments import USAGE, day_option
 
@@ -51,6 +52,8 @@ class Command(BaseCommand):
                         f"{day.isoformat()} har inga lagrade siffror att rätta.", returncode=USAGE
                     )
                 snapshot = snapshots.take(day, reason=reason, today=today)
+                # pages and files made from the day's earlier figures are made anew
+                forget(day=day)
             elif day >= today:
                 snapshot = snapshots.take(day, today=today)
             else:
