@@ -279,12 +279,28 @@ def _has_command(name: str, env: dict[str, str], work: Path) -> bool:
 
 
 def start_worker(env: dict[str, str], work: Path) -> subprocess.Popen[bytes] | None:
-    """The background worker (``heltid db_worker``), when the installed Heltid has one; and
-    once ``heltid schedule``, when it has that, as the operators' timer would have run it."""
+    """The background worker (``heltid db_worker``), when the installed Heltid has one. Before
+    it, when Heltid has ``heltid schedule``: the schedule once and the work it enqueued done
+    (``db_worker --batch``), as the operators' timer and worker would have left the night —
+    the users then work on a day whose statistics and worklists are made, and the worker
+    only makes what they ask for (a filtered dashboard)."""
     if not _has_command("db_worker", env, work):
         say("no `heltid db_worker` command: no background worker")
         return None
     with open(work / "worker.log", "ab") as log:
+        if _has_command("schedule", env, work):
+            started = time.monotonic()
+            for command in (["schedule"], ["db_worker", "--batch"]):
+                subprocess.run(
+                    [str(BIN / "heltid"), *command],
+                    env=env,
+                    cwd=work,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    timeout=900,
+                    check=False,
+                )
+            say(f"the background work due was done in {time.monotonic() - started:.0f} s")
         process = subprocess.Popen(
             [str(BIN / "heltid"), "db_worker"],
             env=env,
@@ -294,17 +310,6 @@ def start_worker(env: dict[str, str], work: Path) -> subprocess.Popen[bytes] | N
             start_new_session=True,
         )
         say("background worker started (heltid db_worker)")
-        if _has_command("schedule", env, work):
-            subprocess.run(
-                [str(BIN / "heltid"), "schedule"],
-                env=env,
-                cwd=work,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                timeout=300,
-                check=False,
-            )
-            say("the background work due was enqueued (heltid schedule)")
     return process
 
 

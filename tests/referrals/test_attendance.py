@@ -253,10 +253,21 @@ def test_save__bad_status__field_error__nothing_saved(staff: Any) -> None:
     referral = placed(item)
     client = provider_client(staff)
     data = grid_post(client.get(url(item, LAST_WEEK)).content.decode())
-    data[cell_name(referral.pk, LAST_WEEK.monday)] = "on_holiday"
+    name = cell_name(referral.pk, LAST_WEEK.monday)
+    data[name] = "on_holiday"
     response = client.post(url(item, LAST_WEEK), data)
     assert response.status_code == 200
-    assert 'class="error-summary"' in response.content.decode()
+    page = response.content.decode()
+    assert 'class="error-summary"' in page
+    assert f'href="#id_{name}"' in page  # the summary links to the field
+    # the field says it is wrong and points at its message; the other cells keep their values
+    select = re.search(rf'<select name="{name}"[^>]*>', page)
+    assert select and f'aria-invalid="true" aria-describedby="id_{name}_error"' in select.group()
+    assert f'<p class="error" id="id_{name}_error">' in page
+    assert page.count('aria-invalid="true"') == 1
+    tuesday = cell_name(referral.pk, LAST_WEEK.monday + timedelta(days=1))
+    kept = re.search(rf'<select name="{tuesday}"[^>]*>.*?</select>', page, re.S)
+    assert kept and f'<option value="{data[tuesday]}" selected>' in kept.group()
     assert not Attendance.objects.exists()
 
 

@@ -38,16 +38,19 @@ def deny(request: HttpRequest, person_id: int, *, reason: str) -> NoReturn:
     raise Http404
 
 
-def person_for(request: HttpRequest, person_id: int, edit: bool = False) -> Person:
-    """The person, with what the person page shows prefetched (a fixed number of queries),
-    if the user may see them — and, with ``edit=True``, may edit their casework.
+def person_for(
+    request: HttpRequest, person_id: int, edit: bool = False, *, full: bool = False
+) -> Person:
+    """The person — with ``full=True`` with what the person page shows prefetched (a fixed
+    number of queries) — if the user may see them, and, with ``edit=True``, may edit their
+    casework.
 
     Otherwise logs ``Action.DENIED`` (person id, page, reason) and raises ``Http404``."""
     user: Any = request.user
     if not valid_id(person_id):
         deny(request, person_id, reason="missing")
     try:
-        person = person_detail(user=user, person_id=person_id)
+        person = person_detail(user=user, person_id=person_id, full=full)
     except Http404:
         deny(request, person_id, reason="outside scope")
     if edit and not may_edit_casework(user, person):

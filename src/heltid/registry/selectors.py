@@ -46,11 +46,13 @@ def person_search(*, user: Any, query: str) -> QuerySet[Person]:
     return persons.filter(name_match)
 
 
-def person_detail(*, user: Any, person_id: int) -> Person:
-    """One person with everything the person page shows, in a fixed number of queries."""
-    person = (
-        Person.objects.select_related("household", "reason_code", "unit", "case_manager")
-        .prefetch_related(
+def person_detail(*, user: Any, person_id: int, full: bool = True) -> Person:
+    """One person with everything the person page shows, in a fixed number of queries; with
+    ``full=False`` only the person and what it refers to (one query), for the pages under the
+    person page, which show little else."""
+    persons = Person.objects.select_related("household", "reason_code", "unit", "case_manager")
+    if full:
+        persons = persons.prefetch_related(
             Prefetch("household__children", queryset=Child.objects.order_by("birth_date")),
             "facts",
             Prefetch("household__adults", queryset=Person.objects.order_by("personnummer")),
@@ -60,9 +62,7 @@ def person_detail(*, user: Any, person_id: int) -> Person:
                 queryset=Exemption.objects.select_related("decided_by").order_by("-decided_on"),
             ),
         )
-        .filter(pk=person_id)
-        .first()
-    )
+    person = persons.filter(pk=person_id).first()
     if person is None or not may_view_person(user, person):
         raise Http404
     return person

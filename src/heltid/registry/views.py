@@ -92,7 +92,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.PERSON_VIEW)
 def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_for(request, person_id)
+    person = person_for(request, person_id, full=True)
     today = timezone.localdate()
     explanation = explain(coverage_facts(person, on=today), on=today, policy=settings.HELTID_POLICY)
     log_access(user=request.user, action=Action.VIEW, person_id=person.pk, page=request.path)

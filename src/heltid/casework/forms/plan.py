@@ -24,6 +24,7 @@ from heltid.casework.models import (
 )
 from heltid.catalog.models import Intervention
 from heltid.web.forms import LimitedForm
+from heltid.web.widgets import QuickSelect
 
 MAX_HOURS = Decimal(40)
 TEXT_MAX = 2000
@@ -125,6 +126,7 @@ class ActivityForm(LimitedForm):
     intervention = forms.ChoiceField(
         label=_("Intervention from the catalogue"),
         required=False,
+        widget=QuickSelect,  # the whole catalogue, in every activity's form
         help_text=_("Only for an intervention from the catalogue. Free places today in brackets."),
     )
     title = forms.CharField(

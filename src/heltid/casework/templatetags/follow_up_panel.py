@@ -2,8 +2,9 @@
 the current step on the staircase, and the exit with the follow-ups after it.
 
 A fixed number of queries whatever the history: the latest three follow-ups, the person's
-caseload row (deadlines, one definition with the caseload), the current step, the latest exit
-and the open follow-ups after exits."""
+stored worklist row and follow-up deadline (decision 0023: one definition with the caseload,
+recomputed first if stale), the current step, the latest exit and the open follow-ups after
+exits."""
 
 from __future__ import annotations
 
@@ -15,8 +16,17 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from heltid.accounts.permissions import may_edit_casework
-from heltid.casework.models import Exit, ExitFollowUp, FollowUp, FollowUpParty, StepChange
-from heltid.casework.selectors import STATE_LABELS, caseload_queryset, rows_for
+from heltid.casework.models import (
+    Exit,
+    ExitFollowUp,
+    FollowUp,
+    FollowUpParty,
+    StepChange,
+    Worklist,
+    WorklistItem,
+)
+from heltid.casework.selectors import STATE_LABELS
+from heltid.casework.worklist import catch_up
 from heltid.registry.models import Person
 from heltid.rules import DeadlineKind, DeadlineState
 
@@ -34,15 +44,17 @@ def follow_up_panel(context: Any, person: Any) -> SafeString:
         .select_related("plan_version")
         .order_by("-held_on", "-pk")[:LATEST]
     )
-    rows = rows_for(
-        caseload_queryset(Person.objects.filter(pk=person.pk), today=today),
-        user=user,
-        today=today,
+    # the stored worklist (decision 0023), brought up to date for this person first
+    stored = Worklist.objects.filter(pk=person.pk)
+    catch_up(stored, today=today, persons=Person.objects.filter(pk=person.pk))
+    exited_on = stored.values_list("exited_on", flat=True).first()
+    item = (
+        WorklistItem.objects.filter(worklist_id=person.pk, kind=DeadlineKind.FOLLOW_UP.value)
+        .with_state(today)
+        .order_by("due_on")
+        .first()
     )
-    row = rows[0] if rows else None
-    deadline = next(
-        (d for d in (row.deadlines if row else ()) if d.kind == DeadlineKind.FOLLOW_UP), None
-    )
+    state = DeadlineState(item.item_state) if item is not None else None  # type: ignore[attr-defined]
     step = (
         StepChange.objects.filter(person=person, changed_on__lte=today)
         .select_related("step")
@@ -67,11 +79,10 @@ def follow_up_panel(context: Any, person: Any) -> SafeString:
                 for f in follow_ups
             ],
             "next_on": follow_ups[0].next_on if follow_ups else None,
-            "deadline": deadline,
-            "deadline_state": STATE_LABELS[deadline.state] if deadline else "",
-            "deadline_open": deadline is not None
-            and deadline.state in (DeadlineState.DUE, DeadlineState.OVERDUE),
-            "exited_on": row.exited_on if row else None,
+            "deadline": {"due_on": item.due_on, "state": state.value} if item and state else None,
+            "deadline_state": STATE_LABELS[state] if state else "",
+            "deadline_open": state in (DeadlineState.DUE, DeadlineState.OVERDUE),
+            "exited_on": exited_on,
             "step": step,
             "latest_exit": latest_exit,
             "open_after_exit": [
