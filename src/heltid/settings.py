@@ -225,6 +225,13 @@ AXES_VERBOSE = False
 # TOTP (django-otp): the issuer shown in the authenticator app.
 OTP_TOTP_ISSUER = env_str("HELTID_OTP_ISSUER", "Heltid")
 
+# Argon2id first (decision 0024); PBKDF2 so passwords stored before still sign in (and are then
+# stored anew with Argon2id).
+PASSWORD_HASHERS = [
+    "heltid.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

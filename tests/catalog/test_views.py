@@ -819,6 +819,22 @@ def test_chart__changes_with_the_figures(db: None) -> None:
     assert before != after
 
 
+def test_chart__in_the_language_of_the_page__also_when_drawn_before(db: None) -> None:
+    """The drawing is kept per figures and language: the same figures in English after Swedish
+    are drawn with English labels, and Swedish again with Swedish ones."""
+    InterventionFactory(places=3, occupied=1, waiting=2)
+    rows = staircase(on=timezone.localdate())
+    with translation.override("sv"):
+        swedish = str(staircase_chart(rows))
+    with translation.override("en"):
+        english = str(staircase_chart(rows))
+    with translation.override("sv"):
+        again = str(staircase_chart(rows))
+    assert ">Belagda<" in swedish and ">Occupied<" not in swedish
+    assert ">Occupied<" in english and ">Belagda<" not in english
+    assert again == swedish
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_start_page__staircase_chart__for_analysts_and_administrators(
     staff: Any, client: Client, role: str

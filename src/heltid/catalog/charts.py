@@ -41,21 +41,32 @@ _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 _INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label|aria-describedby)="[^"]*"')
 
 
+# One step's bars: its name, then occupied, free and waiting.
+Figures = tuple[tuple[str, int, int, int], ...]
+
+
+def _figures(rows: Sequence[StepSummary]) -> Figures:
+    return tuple((row.step.name, row.occupied, row.free, row.waiting) for row in rows)
+
+
 def staircase_spec(rows: Sequence[StepSummary], *, width: int = 420) -> dict[str, Any]:
     """The Vega-Lite specification of the staircase chart, labels in the active language."""
+    return _spec(_figures(rows), width=width)
+
+
+def _spec(figures: Figures, *, width: int) -> dict[str, Any]:
     import altair as alt  # imported here: loading Altair costs time every command would pay
 
     occupied, free, waiting = _("Occupied"), _("Free"), _("Waiting")
     places_bar, queue_bar = _("Places"), _("Waiting list")
     values: list[dict[str, Any]] = []
-    for row in rows:
-        name = row.step.name
+    for name, n_occupied, n_free, n_waiting in figures:
         values += [
-            {"step": name, "bar": places_bar, "part": occupied, "n": row.occupied, "order": 1},
-            {"step": name, "bar": places_bar, "part": free, "n": row.free, "order": 2},
-            {"step": name, "bar": queue_bar, "part": waiting, "n": row.waiting, "order": 3},
+            {"step": name, "bar": places_bar, "part": occupied, "n": n_occupied, "order": 1},
+            {"step": name, "bar": places_bar, "part": free, "n": n_free, "order": 2},
+            {"step": name, "bar": queue_bar, "part": waiting, "n": n_waiting, "order": 3},
         ]
-    step_order = [row.step.name for row in rows]
+    step_order = [name for name, *_counts in figures]
     chart = (
         alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]
         .mark_bar(stroke=INK, strokeWidth=0.5)
@@ -134,19 +145,29 @@ def staircase_chart(rows: Sequence[StepSummary], *, width: int = 420) -> SafeStr
     beside it still shows every figure)."""
     if not rows:
         return mark_safe("")
-    spec_json = json.dumps(staircase_spec(rows, width=width), sort_keys=True)
     try:
-        svg = render_svg(spec_json)
+        return _staircase_chart(
+            _figures(rows), width=width, language=translation.get_language() or "sv"
+        )
     except Exception:  # the table carries the figures; a failed drawing must not fail the page
         logger.exception("the staircase chart could not be rendered")
         return mark_safe("")
-    return accessible_svg(
-        svg,
-        label=_(
-            "Staircase chart: occupied and free places and the waiting list per step. "
-            "The figures are in the table beside the chart."
-        ),
-    )
+
+
+@lru_cache(maxsize=64)
+def _staircase_chart(figures: Figures, *, width: int, language: str) -> SafeString:
+    """Keyed by every figure and label drawn, the width and the language (labels and number
+    format): building the specification costs more than the rendering, and both only change
+    when the figures do."""
+    with translation.override(language):
+        svg = render_svg(json.dumps(_spec(figures, width=width), sort_keys=True))
+        return accessible_svg(
+            svg,
+            label=_(
+                "Staircase chart: occupied and free places and the waiting list per step. "
+                "The figures are in the table beside the chart."
+            ),
+        )
 
 
 @dataclass(frozen=True)

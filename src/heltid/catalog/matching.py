@@ -75,3 +75,39 @@ def criteria_match_q(facts: CriteriaFacts) -> Q:
     if facts.swedish_level is not None:
         match &= Q(swedish_requirement__in=_ACCEPTING[facts.swedish_level])
     return match
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The limits a set of interventions' criteria compare a person's numbers with."""
+
+    age_min: frozenset[int]
+    age_max: frozenset[int]
+    activity_hours: frozenset[Decimal]
+
+    @classmethod
+    def of(cls, interventions: object) -> Thresholds:
+        """From a queryset of ``Intervention`` (one query)."""
+        rows = list(
+            interventions.values_list(  # type: ignore[attr-defined]
+                "age_min", "age_max", "min_activity_hours"
+            ).distinct()
+        )
+        return cls(
+            age_min=frozenset(r[0] for r in rows if r[0] is not None),
+            age_max=frozenset(r[1] for r in rows if r[1] is not None),
+            activity_hours=frozenset(r[2] for r in rows if r[2] is not None),
+        )
+
+    def key(self, facts: CriteriaFacts) -> tuple[object, ...]:
+        """Facts with the same key meet the criteria of the same interventions (of these
+        thresholds), under ``criteria_match_q``: a number matters only by which limits it
+        reaches."""
+        hours = facts.activity_hours
+        return (
+            frozenset(m for m in self.age_min if m <= facts.age),
+            frozenset(m for m in self.age_max if m >= facts.age),
+            None if hours is None else frozenset(m for m in self.activity_hours if m <= hours),
+            facts.reason_group,
+            facts.swedish_level,
+        )

@@ -27,13 +27,15 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from heltid.accounts.permissions import persons_visible_q
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
-from heltid.catalog.matching import CriteriaFacts, criteria_match_q, person_criteria
+from heltid.casework.models import Assessment
+from heltid.catalog.matching import CriteriaFacts, Thresholds, criteria_match_q, person_criteria
 from heltid.catalog.models import Intervention, InterventionStatus
 from heltid.clock import moment_of
 from heltid.planning.allocation import (
@@ -46,6 +48,9 @@ from heltid.planning.allocation import (
 from heltid.referrals.models import OPEN, WAITING_ORDER, Referral, ReferralStatus
 from heltid.referrals.services.places import free_slot, transition
 from heltid.registry.models import Person
+
+# How many sets of facts one query checks (one boolean column each).
+_FACTS_PER_QUERY = 200
 
 # Why a row of a proposal was not applied (codes in the JSON, labels on the page).
 SKIP_REASONS: dict[str, Any] = {
@@ -162,22 +167,47 @@ def _waiting_referrals(persons: Any) -> list[_Waiting]:
 
 
 def _matching(persons: Any, candidates: set[int], *, on: date) -> dict[int, set[int]]:
-    """The candidate interventions whose criteria each person meets: one query per distinct
-    set of facts (many persons share them), not one per person."""
+    """The candidate interventions whose criteria each person meets: one query for all the
+    kinds of facts (many persons share them), each a boolean column of its own
+    (``criteria_match_q``, the one definition), not one query per person."""
     facts: dict[int, CriteriaFacts] = {
         p.pk: person_criteria(p, on=on)
         for p in Person.objects.filter(pk__in=persons)
+        .only("pk", "birth_date", "reason_code__group")
         .select_related("reason_code")
-        .prefetch_related("assessments")
-    }
-    by_facts: dict[CriteriaFacts, set[int]] = {}
-    for same in set(facts.values()):
-        by_facts[same] = set(
-            Intervention.objects.filter(criteria_match_q(same), pk__in=candidates).values_list(
-                "pk", flat=True
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.only(
+                    "pk", "person_id", "assessed_on", "activity_capacity_hours", "swedish_level"
+                ),
             )
         )
-    return {pk: by_facts[f] for pk, f in facts.items()}
+    }
+    # One representative of each set of facts that meets the same criteria (usually a few
+    # dozen for a unit's hundreds of waiting persons).
+    thresholds = Thresholds.of(Intervention.objects.filter(pk__in=candidates))
+    same_as: dict[tuple[object, ...], CriteriaFacts] = {}
+    for each in facts.values():
+        same_as.setdefault(thresholds.key(each), each)
+    by_facts: dict[CriteriaFacts, set[int]] = {}
+    distinct = list(same_as.values())
+    for start in range(0, len(distinct), _FACTS_PER_QUERY):
+        chunk = distinct[start : start + _FACTS_PER_QUERY]
+        columns = {
+            f"meets_{i}": ExpressionWrapper(criteria_match_q(same), output_field=BooleanField())
+            for i, same in enumerate(chunk)
+        }
+        by_facts.update({same: set() for same in chunk})
+        for pk, *meets in (
+            Intervention.objects.filter(pk__in=candidates)
+            .annotate(**columns)
+            .values_list("pk", *columns)
+        ):
+            for same, yes in zip(chunk, meets, strict=True):
+                if yes:
+                    by_facts[same].add(pk)
+    return {pk: by_facts[same_as[thresholds.key(f)]] for pk, f in facts.items()}
 
 
 def _scope(user: Any) -> Any:
