@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from heltid.referrals.services.notifications import (
     notify_many,
     notify_may_be_covered,
 )
+from heltid.referrals.views.decision import PAGE_SIZE
 from tests.clock import suite_today
 from tests.factories import PersonFactory
 
@@ -77,6 +79,24 @@ def test_list__pending_and_sent__own_unit_only(staff: Any, person: Any) -> None:
     assert "Annan enhets." not in page
     assert f"{reverse('af_export')}?format=csv" in page
     assert AccessLog.objects.filter(user=staff.officer, action="view", person_id=person.pk).exists()
+
+
+@pytest.mark.django_db
+def test_list__pending_a_page_at_a_time__the_export_takes_them_all(staff: Any, person: Any) -> None:
+    for n in range(PAGE_SIZE + 3):
+        notify(person=person, kind="absence", text=f"Frånvaro nummer {n}.", acting_user=None)
+    client = _client(staff.officer)
+    first = client.get(reverse("af_notifications")).content.decode()
+    second = client.get(reverse("af_notifications") + "?sida=2").content.decode()
+    rows = re.compile(r'<tr data-notification="\d+">')
+    assert len(rows.findall(first)) == PAGE_SIZE and len(rows.findall(second)) == 3
+    assert f"{PAGE_SIZE + 3} underrättelser är inte skickade" in first
+    assert "Frånvaro nummer 0." in first and "Frånvaro nummer 0." not in second
+    assert f"Frånvaro nummer {PAGE_SIZE + 2}." in second
+    assert "sida=2" in first
+    body = _export(client, "csv").content.decode("utf-8-sig")
+    assert len(body.strip().splitlines()) == 1 + PAGE_SIZE + 3
+    assert not AfNotification.objects.filter(sent_at__isnull=True).exists()
 
 
 @pytest.mark.django_db

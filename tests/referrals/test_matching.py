@@ -4,6 +4,7 @@ level, the age and the target group; each with why it fits; the page in fixed qu
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from heltid.casework.services.assessment import assessment_record
 from heltid.referrals.selectors import matching_for
 from heltid.referrals.services.referral import referral_create
+from heltid.referrals.views.referral import MATCHING_PAGE_SIZE
 from heltid.rules.dates import age_on
 from tests.catalog.factories import InterventionFactory, default_step
 from tests.factories import PersonFactory
@@ -144,6 +146,28 @@ def test_matching_page__fixed_queries__3_vs_15_interventions(staff: Any, client:
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_matching_page__a_page_at_a_time__best_first__the_others_on_the_next(
+    staff: Any, client: Client
+) -> None:
+    person = _person(staff)
+    full = [InterventionFactory(name=f"Full {n:02}", places=1, occupied=1) for n in range(3)]
+    free = [InterventionFactory(name=f"Ledig {n:02}") for n in range(MATCHING_PAGE_SIZE)]
+    client.force_login(staff.case_manager)
+    url = f"/personer/{person.pk}/matchning/"
+    first = client.get(url).content.decode()
+    second = client.get(url + "?sida=2").content.decode()
+    shown = re.compile(r'<tr data-intervention="(\d+)">')
+    assert [int(pk) for pk in shown.findall(first)] == [i.pk for i in free]
+    assert sorted(int(pk) for pk in shown.findall(second)) == [i.pk for i in full]
+    total = MATCHING_PAGE_SIZE + 3
+    assert f"{total} insatser vars kriterier personen uppfyller" in first
+    assert "sida=2" in first and "Sida 2 av 2" in second
+    # the new-referral page keeps its other parameters when it pages
+    new = client.get(f"/personer/{person.pk}/anvisningar/ny/?insats={free[0].pk}").content
+    assert f"?insats={free[0].pk}&amp;sida=2" in new.decode()
 
 
 @pytest.mark.django_db

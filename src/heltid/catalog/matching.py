@@ -6,6 +6,7 @@ page says which facts were missing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -46,18 +47,38 @@ class CriteriaFacts:
 def person_criteria(person: object, *, on: date) -> CriteriaFacts:
     """The person's facts: age from the birth date, the latest assessment's capacity and
     Swedish level, the reason code's group. Prefetch ``assessments`` for lists."""
-    assessments = sorted(
-        person.assessments.all(),  # type: ignore[attr-defined]
-        key=lambda a: (a.assessed_on, a.pk),
-        reverse=True,
-    )
-    latest = next((a for a in assessments if a.assessed_on <= on), None)
     reason = person.reason_code  # type: ignore[attr-defined]
-    return CriteriaFacts(
-        age=age_on(person.birth_date, on),  # type: ignore[attr-defined]
+    return criteria_facts(
+        birth_date=person.birth_date,  # type: ignore[attr-defined]
         reason_group=reason.group if reason else None,
-        activity_hours=latest.activity_capacity_hours if latest else None,
-        swedish_level=latest.swedish_level if latest else None,
+        assessments=(
+            (a.assessed_on, a.pk, a.activity_capacity_hours, a.swedish_level)
+            for a in person.assessments.all()  # type: ignore[attr-defined]
+        ),
+        on=on,
+    )
+
+
+# An assessment as the criteria read it: (assessed_on, pk, activity_capacity_hours,
+# swedish_level).
+AssessmentFacts = tuple[date, int, Decimal | None, str | None]
+
+
+def criteria_facts(
+    *,
+    birth_date: date,
+    reason_group: str | None,
+    assessments: Iterable[AssessmentFacts],
+    on: date,
+) -> CriteriaFacts:
+    """:func:`person_criteria` from plain values (lists of thousands read them with
+    ``values_list``): the latest assessment on ``on`` (by date, then the later one recorded)."""
+    latest = max((a for a in assessments if a[0] <= on), key=lambda a: (a[0], a[1]), default=None)
+    return CriteriaFacts(
+        age=age_on(birth_date, on),
+        reason_group=reason_group,
+        activity_hours=latest[2] if latest else None,
+        swedish_level=latest[3] if latest else None,
     )
 
 

@@ -203,6 +203,17 @@ class AfNotification(models.Model):
                 name="af_may_be_covered_once_per_start",
             ),
         ]
+        # the page's two lists, newest sent and oldest pending first, without sorting the table
+        indexes = [
+            models.Index(
+                fields=["-sent_at", "-id"], condition=Q(sent_at__isnull=False), name="af_sent_idx"
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(sent_at__isnull=True),
+                name="af_pending_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind}"

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,7 +35,13 @@ from heltid.accounts.permissions import persons_visible_q
 from heltid.audit.models import Action
 from heltid.audit.services import log_access
 from heltid.casework.models import Assessment
-from heltid.catalog.matching import CriteriaFacts, Thresholds, criteria_match_q, person_criteria
+from heltid.catalog.matching import (
+    AssessmentFacts,
+    CriteriaFacts,
+    Thresholds,
+    criteria_facts,
+    criteria_match_q,
+)
 from heltid.catalog.models import Intervention, InterventionStatus
 from heltid.clock import moment_of
 from heltid.planning.allocation import (
@@ -170,18 +176,17 @@ def _matching(persons: Any, candidates: set[int], *, on: date) -> dict[int, set[
     """The candidate interventions whose criteria each person meets: one query for all the
     kinds of facts (many persons share them), each a boolean column of its own
     (``criteria_match_q``, the one definition), not one query per person."""
+    assessments: dict[int, list[AssessmentFacts]] = defaultdict(list)
+    for person_id, *assessment in Assessment.objects.filter(person__in=persons).values_list(
+        "person_id", "assessed_on", "pk", "activity_capacity_hours", "swedish_level"
+    ):
+        assessments[person_id].append(tuple(assessment))  # type: ignore[arg-type]
     facts: dict[int, CriteriaFacts] = {
-        p.pk: person_criteria(p, on=on)
-        for p in Person.objects.filter(pk__in=persons)
-        .only("pk", "birth_date", "reason_code__group")
-        .select_related("reason_code")
-        .prefetch_related(
-            Prefetch(
-                "assessments",
-                queryset=Assessment.objects.only(
-                    "pk", "person_id", "assessed_on", "activity_capacity_hours", "swedish_level"
-                ),
-            )
+        pk: criteria_facts(
+            birth_date=birth_date, reason_group=group, assessments=assessments[pk], on=on
+        )
+        for pk, birth_date, group in Person.objects.filter(pk__in=persons).values_list(
+            "pk", "birth_date", "reason_code__group"
         )
     }
     # One representative of each set of facts that meets the same criteria (usually a few
@@ -242,9 +247,7 @@ def allocation_input(
     by_person: dict[int, list[_Waiting]] = defaultdict(list)
     for w in waiting:
         by_person[w.person].append(w)
-    persons = Referral.objects.filter(status=ReferralStatus.WAITING, person__in=scope).values(
-        "person_id"
-    )
+    persons = sorted(by_person)  # those waiting, in scope: a few hundred ids for a unit
     matching = _matching(persons, set(free), on=today) if free else {}
     open_to: dict[int, set[int]] = defaultdict(set)
     for person_id, intervention_id in Referral.objects.filter(
@@ -260,8 +263,11 @@ def allocation_input(
             if w.intervention in free:
                 resolves.setdefault(w.intervention, w)
         wanted = frozenset(resolves)
+        first_on_step: dict[int, _Waiting] = {}
+        for w in referrals:
+            first_on_step.setdefault(w.step, w)
         for j in sorted(matching.get(person_id, set()) - open_to[person_id]):
-            on_step = next((w for w in referrals if w.step == step_of[j]), None)
+            on_step = first_on_step.get(step_of[j])
             if on_step is not None:
                 resolves[j] = on_step
         source.update({(person_id, j): w for j, w in resolves.items()})

@@ -34,7 +34,7 @@ from heltid.registry.selectors import shown_name
 from heltid.rules.policy import load_policy
 
 PAGE_SIZE = 50
-SENT_SHOWN = 100
+SENT_SHOWN = 50
 
 
 def _evidence(signals: list[Signal]) -> dict[int, list[date]]:
@@ -171,8 +171,10 @@ def decision_new(request: HttpRequest, signal_id: int) -> HttpResponse:
 
 @requires(Perm.AF_NOTIFY)
 def af_notifications(request: HttpRequest) -> HttpResponse:
-    """Notifications to Arbetsförmedlingen: pending ones (to export) and the latest sent."""
-    pending = list(pending_for(request.user))
+    """Notifications to Arbetsförmedlingen: pending ones (to export; a page at a time, the
+    export takes them all) and the latest sent."""
+    page = Paginator(pending_for(request.user), PAGE_SIZE).get_page(request.GET.get("sida"))
+    pending = list(page.object_list)
     sent = list(
         AfNotification.objects.filter(
             sent_at__isnull=False,
@@ -189,7 +191,7 @@ def af_notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/af_notifications.html",
-        {"pending": rows(pending), "sent": rows(sent), "formats": FORMATS},
+        {"pending": rows(pending), "page": page, "sent": rows(sent), "formats": FORMATS},
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,6 +47,7 @@ from heltid.rules import ParameterError, explain
 
 # Activities a referral can fill: any of the active plan's still open, but own job search.
 OPEN_ACTIVITIES = (ActivityStatus.PROPOSED, ActivityStatus.PLANNED, ActivityStatus.ONGOING)
+MATCHING_PAGE_SIZE = 25
 
 
 def _int(value: str | None) -> int | None:
@@ -87,6 +89,19 @@ def _person_context(request: HttpRequest, person: Person) -> dict[str, Any]:
     return {"person": person, "name": shown_name(request.user, person)}
 
 
+def _matching_context(request: HttpRequest, result: Matching) -> dict[str, Any]:
+    """The ranked table a page at a time (``?sida=``), the best matches on the first."""
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return {
+        "matching": result,
+        "matching_page": Paginator(result.rows, MATCHING_PAGE_SIZE).get_page(
+            request.GET.get("sida")
+        ),
+        "matching_query": query.urlencode(),
+    }
+
+
 # --- Matching -----------------------------------------------------------------------------------
 
 
@@ -101,7 +116,7 @@ def matching(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "referrals/matching.html",
-        {**_person_context(request, person), "matching": result, "today": today},
+        {**_person_context(request, person), **_matching_context(request, result), "today": today},
     )
 
 
@@ -184,8 +199,8 @@ def referral_new(request: HttpRequest, person_id: int) -> HttpResponse:
         "referrals/referral_new.html",
         {
             **_person_context(request, person),
+            **_matching_context(request, result),
             "form": form,
-            "matching": result,
             "activity": chosen,
             "today": today,
         },
